@@ -1,0 +1,128 @@
+/**
+ * Electron main process: one window with secure defaults, the renderer served from the
+ * app's own protocol, every other network request cancelled, navigation and new windows
+ * blocked, permission requests denied, and a single-instance lock.
+ */
+import { app, BrowserWindow, ipcMain, net, protocol, session, shell } from 'electron';
+import { join, normalize, sep } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { API_CALLS, type ApiCallName, type ApiResult } from '../shared/api.js';
+import { API_CHANNEL } from '../shared/apiChannel.js';
+import { isConfidantError } from '../shared/confidantError.js';
+import {
+  APP_ORIGIN,
+  APP_SCHEME,
+  CONTENT_SECURITY_POLICY,
+  SECURE_WEB_PREFERENCES,
+  isAllowedRequestUrl,
+} from './security.js';
+
+const rendererDir = join(import.meta.dirname, '../renderer');
+
+protocol.registerSchemesAsPrivileged([
+  { scheme: APP_SCHEME, privileges: { standard: true, secure: true, supportFetchAPI: true } },
+]);
+
+function serveRenderer(): void {
+  protocol.handle(APP_SCHEME, async (request) => {
+    const { pathname } = new URL(request.url);
+    const file = normalize(
+      join(rendererDir, decodeURIComponent(pathname === '/' ? '/index.html' : pathname)),
+    );
+    if (!file.startsWith(rendererDir + sep)) return new Response('Not found', { status: 404 });
+    const response = await net.fetch(pathToFileURL(file).href);
+    const headers = new Headers(response.headers);
+    headers.set('Content-Security-Policy', CONTENT_SECURITY_POLICY);
+    headers.set('X-Content-Type-Options', 'nosniff');
+    return new Response(response.body, { status: response.status, headers });
+  });
+}
+
+function lockDownSession(): void {
+  const ses = session.defaultSession;
+  ses.setPermissionRequestHandler((_wc, _permission, callback) => callback(false));
+  ses.setPermissionCheckHandler(() => false);
+  ses.webRequest.onBeforeRequest((details, callback) => {
+    callback({ cancel: !isAllowedRequestUrl(details.url) });
+  });
+}
+
+async function handleCall(name: unknown, request: unknown): Promise<ApiResult<unknown>> {
+  if (typeof name !== 'string' || !(name in API_CALLS)) {
+    return { ok: false, error: { code: 'api.unknown-call', message: `Unknown API call: ${String(name)}` } };
+  }
+  const call = API_CALLS[name as ApiCallName];
+  const parsed = call.request.safeParse(request ?? {});
+  if (!parsed.success) {
+    return { ok: false, error: { code: 'api.invalid-request', message: parsed.error.message } };
+  }
+  try {
+    switch (name as ApiCallName) {
+      case 'appInfo':
+        return {
+          ok: true,
+          value: call.response.parse({
+            name: 'Confidant',
+            version: app.getVersion(),
+            platform: `${process.platform} ${process.arch}`,
+            airGapped: true,
+          }),
+        };
+    }
+  } catch (error) {
+    if (isConfidantError(error)) {
+      return { ok: false, error: { code: error.code, message: error.message, hint: error.options.hint } };
+    }
+    return { ok: false, error: { code: 'internal', message: 'Internal error; see the log.' } };
+  }
+}
+
+function createWindow(): BrowserWindow {
+  const window = new BrowserWindow({
+    width: 1280,
+    height: 800,
+    minWidth: 960,
+    minHeight: 640,
+    title: 'Confidant',
+    show: false,
+    webPreferences: { ...SECURE_WEB_PREFERENCES, preload: join(import.meta.dirname, '../preload/index.cjs') },
+  });
+  window.webContents.setWindowOpenHandler(({ url }) => {
+    if (url.startsWith('https://')) void shell.openExternal(url); // only on explicit user links
+    return { action: 'deny' };
+  });
+  window.webContents.on('will-navigate', (event, url) => {
+    if (!url.startsWith(`${APP_ORIGIN}/`)) event.preventDefault();
+  });
+  window.webContents.on('will-attach-webview', (event) => event.preventDefault());
+  window.once('ready-to-show', () => window.show());
+  void window.loadURL(`${APP_ORIGIN}/index.html`);
+  return window;
+}
+
+if (!app.requestSingleInstanceLock()) {
+  app.quit();
+} else {
+  let mainWindow: BrowserWindow | null = null;
+  app.on('second-instance', () => {
+    if (mainWindow?.isMinimized()) mainWindow.restore();
+    mainWindow?.focus();
+  });
+  app.on('web-contents-created', (_event, contents) => {
+    contents.on('will-navigate', (event, url) => {
+      if (!url.startsWith(`${APP_ORIGIN}/`)) event.preventDefault();
+    });
+  });
+  void app.whenReady().then(() => {
+    serveRenderer();
+    lockDownSession();
+    ipcMain.handle(API_CHANNEL, (_event, name: unknown, request: unknown) => handleCall(name, request));
+    mainWindow = createWindow();
+    app.on('activate', () => {
+      if (BrowserWindow.getAllWindows().length === 0) mainWindow = createWindow();
+    });
+  });
+  app.on('window-all-closed', () => {
+    if (process.platform !== 'darwin') app.quit();
+  });
+}
