@@ -6,9 +6,8 @@
 import { app, BrowserWindow, ipcMain, net, protocol, session, shell } from 'electron';
 import { join, normalize, sep } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { API_CALLS, type ApiCallName, type ApiResult } from '../shared/api.js';
 import { API_CHANNEL } from '../shared/apiChannel.js';
-import { isConfidantError } from '../shared/confidantError.js';
+import { createApiHandler } from './apiHandler.js';
 import {
   APP_ORIGIN,
   APP_SCHEME,
@@ -45,36 +44,6 @@ function lockDownSession(): void {
   ses.webRequest.onBeforeRequest((details, callback) => {
     callback({ cancel: !isAllowedRequestUrl(details.url) });
   });
-}
-
-async function handleCall(name: unknown, request: unknown): Promise<ApiResult<unknown>> {
-  if (typeof name !== 'string' || !(name in API_CALLS)) {
-    return { ok: false, error: { code: 'api.unknown-call', message: `Unknown API call: ${String(name)}` } };
-  }
-  const call = API_CALLS[name as ApiCallName];
-  const parsed = call.request.safeParse(request ?? {});
-  if (!parsed.success) {
-    return { ok: false, error: { code: 'api.invalid-request', message: parsed.error.message } };
-  }
-  try {
-    switch (name as ApiCallName) {
-      case 'appInfo':
-        return {
-          ok: true,
-          value: call.response.parse({
-            name: 'Confidant',
-            version: app.getVersion(),
-            platform: `${process.platform} ${process.arch}`,
-            airGapped: true,
-          }),
-        };
-    }
-  } catch (error) {
-    if (isConfidantError(error)) {
-      return { ok: false, error: { code: error.code, message: error.message, hint: error.options.hint } };
-    }
-    return { ok: false, error: { code: 'internal', message: 'Internal error; see the log.' } };
-  }
 }
 
 function createWindow(): BrowserWindow {
@@ -116,6 +85,7 @@ if (!app.requestSingleInstanceLock()) {
   void app.whenReady().then(() => {
     serveRenderer();
     lockDownSession();
+    const handleCall = createApiHandler({ version: app.getVersion() });
     ipcMain.handle(API_CHANNEL, (_event, name: unknown, request: unknown) => handleCall(name, request));
     mainWindow = createWindow();
     app.on('activate', () => {
