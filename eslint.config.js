@@ -2,7 +2,7 @@
 // boundary rules of DESIGN.md as lint errors (proved by test/unit/lint/boundaries.test.ts):
 //  - engine folders (all of src-main except app/ and cli/) never import `electron`;
 //  - the renderer never imports Node built-ins, nor src-main except src-main/shared;
-//  - accountants/ is pure math: no tfjs, no I/O.
+//  - accountants/ and audit/metrics/ are pure math: no tfjs, no I/O.
 import { builtinModules } from 'node:module';
 import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
@@ -56,17 +56,20 @@ export default tseslint.config(
     },
   },
   {
-    files: ['src-main/accountants/**/*.ts'],
+    files: ['src-main/accountants/**/*.ts', 'src-main/audit/metrics/**/*.ts'],
     rules: {
       'no-restricted-imports': [
         'error',
         {
           paths: [noElectron],
           patterns: [
-            { group: ['@tensorflow/*'], message: 'Accountants are pure math over numbers: no tfjs.' },
+            {
+              group: ['@tensorflow/*'],
+              message: 'Accountants and audit metrics are pure math over numbers: no tfjs.',
+            },
             {
               group: ['node:*', ...nodeBuiltins],
-              message: 'Accountants are pure math: no I/O or Node APIs.',
+              message: 'Accountants and audit metrics are pure math: no I/O or Node APIs.',
             },
           ],
         },

@@ -57,10 +57,10 @@ describe('lint boundary rules', () => {
     expect(good).toEqual([]);
   });
 
-  it('keeps accountants free of tfjs and I/O', async () => {
+  it.each(['accountants', 'audit/metrics'])('keeps src-main/%s free of tfjs and I/O', async (folder) => {
     const errors = await restrictedImportErrors(
       "import * as tf from '@tensorflow/tfjs';\nimport { readFileSync } from 'node:fs';\nexport const x = [tf, readFileSync];\n",
-      'src-main/accountants/fixture.ts',
+      `src-main/${folder}/fixture.ts`,
     );
     expect(errors).toHaveLength(2);
   });
