@@ -7,6 +7,8 @@ import pkg from '../../package.json' with { type: 'json' };
 import { isConfidantError } from '../shared/confidantError.js';
 import { registerDoctor } from './commands/doctor.js';
 import { registerDemo } from './commands/demo.js';
+import { registerServe } from './commands/serve.js';
+import { registerAudit } from './commands/audit.js';
 
 export function buildProgram(): Command {
   const program = new Command('confidant')
@@ -18,6 +20,8 @@ export function buildProgram(): Command {
     .exitOverride();
   registerDoctor(program);
   registerDemo(program);
+  registerServe(program);
+  registerAudit(program);
   return program;
 }
 

@@ -1,0 +1,213 @@
+/**
+ * `confidant audit ...`: the privacy-audit command group. Subcommands compute the audit
+ * metrics from numbers a user already has:
+ *   audit roc --members m.json --nonmembers n.json       ROC AUC, balanced accuracy, TPR at low FPR
+ *   audit epsilon-lb --m M --r R --v V --delta D         one-run empirical ε lower bound
+ *   audit exposure --canary X --references refs.json     canary exposure (exact and estimated)
+ * Each takes --json for machine-readable output. The group itself is returned so the whole
+ * suite (`audit --run <run>`) can be attached to it later.
+ */
+import { readFileSync } from 'node:fs';
+import type { Command } from 'commander';
+import { z } from 'zod';
+import {
+  estimatedExposure,
+  exactExposure,
+  membershipMetrics,
+  oneRunEpsilonLowerBound,
+} from '../../audit/metrics/index.js';
+import { ConfidantError } from '../../shared/confidantError.js';
+
+const ScoreArray = z.array(z.number()).min(1, 'the array is empty');
+
+/** A JSON file holding a non-empty array of finite numbers; errors name the file and flag. */
+function readNumberArray(path: string | undefined, flag: string): number[] {
+  if (path === undefined) {
+    throw new ConfidantError('audit.missing-flag', `${flag} <file.json> is required`, {
+      where: { field: flag },
+      hint: `pass ${flag} with a JSON file holding an array of numbers`,
+    });
+  }
+  let text: string;
+  try {
+    text = readFileSync(path, 'utf8');
+  } catch (cause) {
+    throw new ConfidantError('audit.file-unreadable', `cannot read the ${flag} file`, {
+      where: { file: path, field: flag },
+      hint: 'check the path and that the file exists and is readable',
+      cause,
+    });
+  }
+  let json: unknown;
+  try {
+    json = JSON.parse(text);
+  } catch (cause) {
+    throw new ConfidantError('audit.file-not-json', `the ${flag} file is not valid JSON`, {
+      where: { file: path, field: flag },
+      hint: 'the file must hold a JSON array of numbers, e.g. [0.12, 3.4, 1e-3]',
+      cause,
+    });
+  }
+  const parsed = ScoreArray.safeParse(json);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0];
+    const at = issue && issue.path.length > 0 ? ` (element ${issue.path.join('.')})` : '';
+    throw new ConfidantError(
+      'audit.file-invalid',
+      `the ${flag} file must hold a non-empty JSON array of finite numbers${at}: ${issue?.message ?? 'invalid'}`,
+      { where: { file: path, field: flag }, hint: 'e.g. [0.12, 3.4, 1e-3]' },
+    );
+  }
+  return parsed.data;
+}
+
+function flagError(flag: string, message: string, hint: string): ConfidantError {
+  return new ConfidantError('audit.invalid-flag', message, { where: { field: flag }, hint });
+}
+
+function parseNumberFlag(raw: string | undefined, flag: string): number {
+  if (raw === undefined) throw flagError(flag, `${flag} is required`, `pass ${flag} <number>`);
+  const value = Number(raw);
+  if (raw.trim() === '' || !Number.isFinite(value)) {
+    throw flagError(flag, `${flag} must be a finite number, got "${raw}"`, `pass ${flag} <number>`);
+  }
+  return value;
+}
+
+function parseCountFlag(raw: string | undefined, flag: string): number {
+  const value = parseNumberFlag(raw, flag);
+  if (!Number.isSafeInteger(value) || value < 0) {
+    throw flagError(flag, `${flag} must be a whole number ≥ 0, got "${raw}"`, `pass ${flag} <count>`);
+  }
+  return value;
+}
+
+function print(json: boolean, value: object, text: string): void {
+  process.stdout.write(json ? `${JSON.stringify(value)}\n` : `${text}\n`);
+}
+
+export interface RocSummary {
+  auc: number;
+  balancedAccuracy: number;
+  tprAtFpr: { '0.001': number; '0.01': number; '0.1': number };
+}
+
+function registerRoc(audit: Command): void {
+  audit
+    .command('roc')
+    .description('membership-inference ROC metrics from member and non-member scores (higher = member)')
+    .option('--members <file>', 'JSON array of the members’ scores')
+    .option('--nonmembers <file>', 'JSON array of the non-members’ scores')
+    .option('--json', 'print JSON')
+    .action((opts: { members?: string; nonmembers?: string; json?: boolean }) => {
+      const members = readNumberArray(opts.members, '--members');
+      const nonmembers = readNumberArray(opts.nonmembers, '--nonmembers');
+      const metrics = membershipMetrics(members, nonmembers);
+      const summary: RocSummary = {
+        auc: metrics.auc,
+        balancedAccuracy: metrics.balancedAccuracy,
+        tprAtFpr: { ...metrics.tprAtFpr },
+      };
+      const t = summary.tprAtFpr;
+      print(
+        opts.json === true,
+        summary,
+        [
+          `AUC                      ${summary.auc.toFixed(4)}`,
+          `best balanced accuracy   ${summary.balancedAccuracy.toFixed(4)}`,
+          `TPR at FPR 0.1% / 1% / 10%   ${t['0.001'].toFixed(4)} / ${t['0.01'].toFixed(4)} / ${t['0.1'].toFixed(4)}`,
+        ].join('\n'),
+      );
+    });
+}
+
+function registerEpsilonLowerBound(audit: Command): void {
+  audit
+    .command('epsilon-lb')
+    .description('empirical ε lower bound from one training run (Steinke, Nasr & Jagielski 2023)')
+    .option('--m <count>', 'auditing examples, each included with probability 1/2')
+    .option('--r <count>', 'guesses made (examples not abstained on)')
+    .option('--v <count>', 'correct guesses')
+    .option('--delta <delta>', 'δ of the DP guarantee being tested')
+    .option('--confidence <level>', 'confidence of the bound, in (0, 1)', '0.95')
+    .option('--json', 'print JSON')
+    .action(
+      (opts: { m?: string; r?: string; v?: string; delta?: string; confidence: string; json?: boolean }) => {
+        const m = parseCountFlag(opts.m, '--m');
+        const r = parseCountFlag(opts.r, '--r');
+        const v = parseCountFlag(opts.v, '--v');
+        const delta = parseNumberFlag(opts.delta, '--delta');
+        const confidence = parseNumberFlag(opts.confidence, '--confidence');
+        if (v > r) throw flagError('--v', `--v (${v} correct) exceeds --r (${r} guesses)`, 'v ≤ r ≤ m');
+        if (r > m) throw flagError('--r', `--r (${r} guesses) exceeds --m (${m} examples)`, 'v ≤ r ≤ m');
+        if (!(delta >= 0 && delta <= 1))
+          throw flagError('--delta', `--delta must be in [0, 1], got ${delta}`, 'e.g. 1e-5');
+        if (!(confidence > 0 && confidence < 1)) {
+          throw flagError('--confidence', `--confidence must be in (0, 1), got ${confidence}`, 'e.g. 0.95');
+        }
+        const epsilonLowerBound = oneRunEpsilonLowerBound({ m, r, v }, { delta, confidence });
+        print(
+          opts.json === true,
+          { epsilonLowerBound },
+          `ε lower bound: ${epsilonLowerBound.toFixed(4)} at ${(confidence * 100).toFixed(1)}% confidence ` +
+            `(m=${m}, r=${r}, v=${v}, δ=${delta})`,
+        );
+      },
+    );
+}
+
+function registerExposure(audit: Command): void {
+  audit
+    .command('exposure')
+    .description('canary exposure (Carlini et al. 2019) from log-perplexities')
+    .option('--canary <logppl>', 'the canary’s log-perplexity')
+    .option('--references <file>', 'JSON array of the other candidates’ log-perplexities')
+    .option('--space-size <count>', 'size of the whole candidate space, canary included')
+    .option('--json', 'print JSON')
+    .action((opts: { canary?: string; references?: string; spaceSize?: string; json?: boolean }) => {
+      const canary = parseNumberFlag(opts.canary, '--canary');
+      const references = readNumberArray(opts.references, '--references');
+      let spaceSize: number | undefined;
+      if (opts.spaceSize !== undefined) {
+        spaceSize = parseNumberFlag(opts.spaceSize, '--space-size');
+        if (!Number.isInteger(spaceSize) || spaceSize < references.length + 1) {
+          throw flagError(
+            '--space-size',
+            `--space-size must be a whole number ≥ ${references.length + 1} (the references plus the canary), got ${opts.spaceSize}`,
+            'pass the number of candidate secrets, the canary included',
+          );
+        }
+      }
+      if (references.length < 3 || references.every((x) => x === references[0])) {
+        throw new ConfidantError(
+          'audit.file-invalid',
+          'the --references file needs at least 3 log-perplexities that are not all equal',
+          {
+            where: { file: opts.references, field: '--references' },
+            hint: 'score more candidates',
+          },
+        );
+      }
+      const exposureExact = spaceSize === references.length + 1 ? exactExposure(canary, references) : null;
+      const exposureEstimated = estimatedExposure(canary, references, spaceSize).exposure;
+      print(
+        opts.json === true,
+        { exposureExact, exposureEstimated },
+        [
+          `exposure (exact rank)      ${exposureExact === null ? 'n/a (candidate space not enumerated)' : `${exposureExact.toFixed(3)} bits`}`,
+          `exposure (skew-normal fit) ${exposureEstimated.toFixed(3)} bits`,
+        ].join('\n'),
+      );
+    });
+}
+
+/** Registers the `audit` group and its subcommands; returns the group. */
+export function registerAudit(program: Command): Command {
+  const audit = program
+    .command('audit')
+    .description('privacy audits: membership-inference ROC, canary exposure, empirical ε lower bound');
+  registerRoc(audit);
+  registerEpsilonLowerBound(audit);
+  registerExposure(audit);
+  return audit;
+}
