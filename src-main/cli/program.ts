@@ -7,6 +7,7 @@ import pkg from '../../package.json' with { type: 'json' };
 import { isConfidantError } from '../shared/confidantError.js';
 import { registerDoctor } from './commands/doctor.js';
 import { registerDemo } from './commands/demo.js';
+import { registerPrivacy } from './commands/privacy.js';
 import { registerServe } from './commands/serve.js';
 import { registerAudit } from './commands/audit.js';
 
@@ -20,6 +21,7 @@ export function buildProgram(): Command {
     .exitOverride();
   registerDoctor(program);
   registerDemo(program);
+  registerPrivacy(program);
   registerServe(program);
   registerAudit(program);
   return program;

@@ -14,20 +14,22 @@ export function seededRandomSource(seed: number): RandomSource {
     z = Math.imul(z ^ (z >>> 13), 0xc2b2ae35) >>> 0;
     return (z ^ (z >>> 16)) >>> 0;
   };
-  const s = new Uint32Array([next32(), next32(), next32(), next32()]);
+  let s0 = next32();
+  let s1 = next32();
+  let s2 = next32();
+  let s3 = next32();
   const rotl = (v: number, k: number) => ((v << k) | (v >>> (32 - k))) >>> 0;
   return {
     fillUint32(out) {
       for (let i = 0; i < out.length; i += 1) {
-        const result = Math.imul(rotl(Math.imul(s[1]!, 5) >>> 0, 7), 9) >>> 0;
-        const t = (s[1]! << 9) >>> 0;
-        s[2] ^= s[0]!;
-        s[3] ^= s[1]!;
-        s[1] ^= s[2]!;
-        s[0] ^= s[3]!;
-        s[2] ^= t;
-        s[3] = rotl(s[3]!, 11);
-        out[i] = result;
+        out[i] = Math.imul(rotl(Math.imul(s1, 5) >>> 0, 7), 9) >>> 0;
+        const t = (s1 << 9) >>> 0;
+        s2 = (s2 ^ s0) >>> 0;
+        s3 = (s3 ^ s1) >>> 0;
+        s1 = (s1 ^ s2) >>> 0;
+        s0 = (s0 ^ s3) >>> 0;
+        s2 = (s2 ^ t) >>> 0;
+        s3 = rotl(s3, 11);
       }
     },
   };

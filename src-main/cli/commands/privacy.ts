@@ -1,0 +1,197 @@
+/**
+ * `confidant privacy epsilon|sigma`: the privacy accountants from the command line.
+ *
+ *   confidant privacy epsilon --q Q --sigma S --steps T --delta D [--accountant rdp|prv] [--json]
+ *     → {"epsilon": number, "accountant": "rdp"|"prv"}
+ *   confidant privacy sigma --target-epsilon E --q Q --steps T --delta D [--accountant rdp|prv] [--json]
+ *     → {"sigma": number, "accountant": "rdp"|"prv"}
+ *
+ * Every bad flag is a ConfidantError naming the flag (exit code 2).
+ */
+import type { Command } from 'commander';
+import {
+  type Mechanism,
+  type RdpConversion,
+  createAccountant,
+  isMechanism,
+} from '../../accountants/index.js';
+import { ConfidantError, isConfidantError } from '../../shared/confidantError.js';
+
+interface CommonFlags {
+  q?: string;
+  steps?: string;
+  delta?: string;
+  accountant: string;
+  conversion: string;
+  json?: boolean;
+}
+
+function flagError(flag: string, message: string, hint: string): ConfidantError {
+  return new ConfidantError('cli.invalid-flag', message, { where: { field: flag }, hint });
+}
+
+function requireFlag(flag: string, raw: string | undefined): string {
+  if (raw === undefined || raw.trim() === '') {
+    throw new ConfidantError('cli.missing-flag', `the flag ${flag} is required`, {
+      where: { field: flag },
+      hint: `add ${flag} <value> (see confidant privacy --help)`,
+    });
+  }
+  return raw.trim();
+}
+
+function parseNumber(flag: string, raw: string | undefined): number {
+  const text = requireFlag(flag, raw);
+  const value = Number(text);
+  if (!Number.isFinite(value))
+    throw flagError(flag, `${flag} must be a number, got "${text}"`, 'e.g. 0.01 or 1e-5');
+  return value;
+}
+
+export function parseSampleRate(raw: string | undefined): number {
+  const q = parseNumber('--q', raw);
+  if (!(q > 0 && q <= 1)) {
+    throw flagError(
+      '--q',
+      `the sampling rate --q must be in (0, 1], got ${q}`,
+      'use expected batch size / dataset size',
+    );
+  }
+  return q;
+}
+
+export function parseSigma(raw: string | undefined): number {
+  const sigma = parseNumber('--sigma', raw);
+  if (!(sigma > 0))
+    throw flagError('--sigma', `the noise multiplier --sigma must be > 0, got ${sigma}`, 'e.g. 1.0');
+  return sigma;
+}
+
+export function parseSteps(raw: string | undefined): number {
+  const steps = parseNumber('--steps', raw);
+  if (!(Number.isSafeInteger(steps) && steps > 0)) {
+    throw flagError('--steps', `--steps must be a positive integer, got ${raw?.trim()}`, 'e.g. 1000');
+  }
+  return steps;
+}
+
+export function parseDelta(raw: string | undefined): number {
+  const delta = parseNumber('--delta', raw);
+  if (!(delta > 0 && delta < 1)) {
+    throw flagError(
+      '--delta',
+      `--delta must be in (0, 1), got ${delta}`,
+      'use a value below 1/(number of records)',
+    );
+  }
+  return delta;
+}
+
+export function parseTargetEpsilon(raw: string | undefined): number {
+  const eps = parseNumber('--target-epsilon', raw);
+  if (!(eps > 0)) throw flagError('--target-epsilon', `--target-epsilon must be > 0, got ${eps}`, 'e.g. 8');
+  return eps;
+}
+
+function parseAccountant(raw: string): Mechanism {
+  if (!isMechanism(raw))
+    throw flagError('--accountant', `--accountant must be rdp or prv, got "${raw}"`, 'use rdp or prv');
+  return raw;
+}
+
+function parseConversion(raw: string): RdpConversion {
+  if (raw !== 'tight' && raw !== 'classic') {
+    throw flagError(
+      '--conversion',
+      `--conversion must be tight or classic, got "${raw}"`,
+      'use tight (default)',
+    );
+  }
+  return raw;
+}
+
+/** Engine errors name engine fields (q, delta, targetEpsilon…): name the flag instead. */
+function withFlagNames<T>(run: () => T): T {
+  try {
+    return run();
+  } catch (error) {
+    if (isConfidantError(error)) {
+      const field = error.options.where?.field;
+      const flag = field === 'targetEpsilon' ? '--target-epsilon' : field ? `--${field}` : undefined;
+      throw new ConfidantError(error.code, error.message, {
+        where: flag ? { field: flag } : {},
+        ...(error.options.hint ? { hint: error.options.hint } : {}),
+        cause: error,
+      });
+    }
+    throw error;
+  }
+}
+
+function accountantFor(mechanism: Mechanism, conversion: RdpConversion) {
+  return createAccountant(mechanism, { rdp: { conversion } });
+}
+
+function describeAccountant(mechanism: Mechanism, conversion: RdpConversion): string {
+  return mechanism === 'rdp' ? `RDP accountant (${conversion} conversion)` : 'PRV accountant (upper bound)';
+}
+
+function addCommonFlags(command: Command): Command {
+  return command
+    .option('--q <rate>', 'Poisson sampling rate q in (0, 1] (expected batch size / dataset size)')
+    .option('--steps <count>', 'number of DP-SGD steps (positive integer)')
+    .option('--delta <delta>', 'target delta in (0, 1)')
+    .option('--accountant <name>', 'rdp or prv', 'rdp')
+    .option('--conversion <kind>', 'RDP to (ε, δ) conversion: tight (Balle et al. 2020) or classic', 'tight')
+    .option('--json', 'print JSON');
+}
+
+export function registerPrivacy(program: Command): void {
+  const privacy = program
+    .command('privacy')
+    .description('privacy accounting for DP-SGD: ε for a schedule, σ for a target ε');
+
+  addCommonFlags(
+    privacy
+      .command('epsilon')
+      .description('ε spent by DP-SGD with Poisson sampling rate q, noise multiplier σ, for T steps')
+      .option('--sigma <sigma>', 'noise multiplier σ > 0'),
+  ).action((opts: CommonFlags & { sigma?: string }) => {
+    const q = parseSampleRate(opts.q);
+    const sigma = parseSigma(opts.sigma);
+    const steps = parseSteps(opts.steps);
+    const delta = parseDelta(opts.delta);
+    const mechanism = parseAccountant(opts.accountant);
+    const conversion = parseConversion(opts.conversion);
+    const epsilon = withFlagNames(() => accountantFor(mechanism, conversion).epsilon(q, sigma, steps, delta));
+    process.stdout.write(
+      opts.json
+        ? `${JSON.stringify({ epsilon, accountant: mechanism })}\n`
+        : `ε = ${epsilon.toFixed(4)} at δ = ${delta} after ${steps} steps with sampling rate q = ${q} and ` +
+            `noise multiplier σ = ${sigma} (${describeAccountant(mechanism, conversion)}).\n`,
+    );
+  });
+
+  addCommonFlags(
+    privacy
+      .command('sigma')
+      .description('the noise multiplier σ that keeps ε at or just below a target (within 1%)')
+      .option('--target-epsilon <epsilon>', 'target ε > 0'),
+  ).action((opts: CommonFlags & { targetEpsilon?: string }) => {
+    const targetEpsilon = parseTargetEpsilon(opts.targetEpsilon);
+    const q = parseSampleRate(opts.q);
+    const steps = parseSteps(opts.steps);
+    const delta = parseDelta(opts.delta);
+    const mechanism = parseAccountant(opts.accountant);
+    const conversion = parseConversion(opts.conversion);
+    const sigma = withFlagNames(() =>
+      accountantFor(mechanism, conversion).sigmaForTargetEpsilon(targetEpsilon, delta, q, steps),
+    );
+    process.stdout.write(
+      opts.json
+        ? `${JSON.stringify({ sigma, accountant: mechanism })}\n`
+        : `Noise multiplier σ = ${sigma} keeps ε below ${targetEpsilon} (within 1%) at δ = ${delta} over ` +
+            `${steps} steps with sampling rate q = ${q} (${describeAccountant(mechanism, conversion)}).\n`,
+    );
+  });
+}
