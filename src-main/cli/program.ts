@@ -8,6 +8,8 @@ import { isConfidantError } from '../shared/confidantError.js';
 import { registerDoctor } from './commands/doctor.js';
 import { registerDemo } from './commands/demo.js';
 import { registerPrivacy } from './commands/privacy.js';
+import { registerData } from './commands/data.js';
+import { registerStore } from './commands/store.js';
 import { registerServe } from './commands/serve.js';
 import { registerAudit } from './commands/audit.js';
 
@@ -22,6 +24,8 @@ export function buildProgram(): Command {
   registerDoctor(program);
   registerDemo(program);
   registerPrivacy(program);
+  registerData(program);
+  registerStore(program);
   registerServe(program);
   registerAudit(program);
   return program;

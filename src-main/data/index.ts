@@ -1,0 +1,32 @@
+/** Dataset import and validation, PII recognition and de-identification, synthetic data. */
+export {
+  importDataset,
+  previewDataset,
+  detectFormat,
+  type ImportOptions,
+  type ImportResult,
+  type DatasetPreview,
+} from './datasetImport.js';
+export { parseColumnMapping, guessMapping } from './columnMapping.js';
+export type {
+  ColumnMapping,
+  ImportFormat,
+  IssueCode,
+  ValidationIssue,
+  TextSegmentation,
+} from './importTypes.js';
+export {
+  scanDataset,
+  deidentifyDataset,
+  requireCompleteDataset,
+  type PiiScanSummary,
+  type DeidentifyMode,
+} from './datasetPii.js';
+export {
+  generateSyntheticDataset,
+  type SyntheticOptions,
+  type SyntheticRecord,
+  type SyntheticSpan,
+  type NameLocale,
+} from './synthetic/syntheticDataset.js';
+export * from './pii/index.js';

@@ -1,0 +1,189 @@
+/**
+ * Streaming readers for CSV (csv-parse), JSONL and plain text (readline): they yield one
+ * source row at a time with its line numbers, plus the problems only the parser can see
+ * (malformed quoting, wrong field counts, invalid JSON). Memory stays flat in file size.
+ */
+import { accessSync, constants, createReadStream, statSync } from 'node:fs';
+import { pipeline } from 'node:stream';
+import { createInterface } from 'node:readline';
+import { parse, type CsvError } from 'csv-parse';
+import { ConfidantError } from '../shared/confidantError.js';
+import type { ReadOptions, SourceItem, SourceRow, ValidationIssue } from './importTypes.js';
+import { Utf8LineCheck } from './utf8LineCheck.js';
+
+export interface OpenedSource {
+  items: AsyncIterable<SourceItem>;
+  /** The file's UTF-8 checker: bad lines so far, and the SHA-256 once the file was read. */
+  check: Utf8LineCheck;
+  /** The CSV header, when there is one (known after the first item). */
+  columns: () => readonly string[] | undefined;
+  /** Stop reading early (preview). */
+  close: () => void;
+}
+
+function assertReadableFile(file: string): void {
+  try {
+    accessSync(file, constants.R_OK);
+    if (!statSync(file).isFile()) throw new Error('not a file');
+  } catch (cause) {
+    throw new ConfidantError('IMPORT_FILE_UNREADABLE', 'The file does not exist or cannot be read.', {
+      where: { file },
+      hint: 'Check the path and the file permissions.',
+      cause,
+    });
+  }
+}
+
+export function openSource(file: string, options: ReadOptions): OpenedSource {
+  assertReadableFile(file);
+  const check = new Utf8LineCheck();
+  const raw = createReadStream(file, { highWaterMark: 256 * 1024 });
+  // Read errors reach whoever consumes `check` (the parser or readline).
+  const bytes = pipeline(raw, check, () => {});
+  let columns: string[] | undefined;
+  const close = () => {
+    raw.destroy();
+    check.destroy();
+  };
+  switch (options.format) {
+    case 'csv':
+      return { items: readCsv(bytes, (c) => (columns = c)), check, columns: () => columns, close };
+    case 'jsonl':
+      return { items: readJsonl(bytes), check, columns: () => undefined, close };
+    case 'txt':
+      return {
+        items: readText(bytes, options.segmentation ?? 'line'),
+        check,
+        columns: () => ['text'],
+        close,
+      };
+  }
+}
+
+function issue(line: number, code: ValidationIssue['code'], message: string): { issue: ValidationIssue } {
+  return { issue: { line, code, severity: 'error', message } };
+}
+
+async function* readCsv(
+  bytes: NodeJS.ReadableStream,
+  onHeader: (columns: string[]) => void,
+): AsyncGenerator<SourceItem> {
+  // Skip events and on_record run synchronously in file order, so each record carries the
+  // problems found before it and its own start line.
+  let pending: Array<{ issue: ValidationIssue }> = [];
+  let lastEnd = 1;
+  const parser = parse({
+    bom: true,
+    columns: (header: string[]) => {
+      const names = header.map((h) => h.trim());
+      onHeader(names);
+      return names;
+    },
+    skip_records_with_error: true,
+    skip_empty_lines: true,
+    on_record: (record: Record<string, string>, context: { lines: number }) => {
+      const item = { before: pending, row: { line: lastEnd + 1, endLine: context.lines, values: record } };
+      pending = [];
+      lastEnd = context.lines;
+      return item;
+    },
+  });
+  parser.on('skip', (error: CsvError) => {
+    const line = Number((error as CsvError & { lines?: number }).lines ?? lastEnd + 1);
+    if (error.code === 'CSV_QUOTE_NOT_CLOSED') {
+      pending.push(
+        issue(
+          lastEnd + 1,
+          'malformed-quoting',
+          'A quoted field starts here and is never closed (the rest of the file was swallowed).',
+        ),
+      );
+    } else if (error.code === 'CSV_INVALID_CLOSING_QUOTE' || error.code === 'INVALID_OPENING_QUOTE') {
+      if (!pending.some((s) => s.issue.line === line && s.issue.code === 'malformed-quoting')) {
+        pending.push(
+          issue(
+            line,
+            'malformed-quoting',
+            'A quote inside a quoted field must be doubled ("") and a quoted field must end at a comma or line end.',
+          ),
+        );
+      }
+    } else if (
+      error.code === 'CSV_RECORD_INCONSISTENT_COLUMNS' ||
+      error.code === 'CSV_RECORD_INCONSISTENT_FIELDS_LENGTH'
+    ) {
+      pending.push(issue(line, 'wrong-field-count', error.message.replace(/ on line \d+$/, '') + '.'));
+    } else {
+      pending.push(issue(line, 'malformed-quoting', error.message));
+    }
+    lastEnd = line;
+  });
+  pipeline(bytes, parser, () => {});
+  for await (const item of parser as AsyncIterable<{
+    before: Array<{ issue: ValidationIssue }>;
+    row: SourceRow;
+  }>) {
+    yield* item.before;
+    yield { row: item.row };
+  }
+  yield* pending;
+}
+
+function lines(bytes: NodeJS.ReadableStream): AsyncIterable<string> {
+  const decoded = bytes as NodeJS.ReadableStream & { setEncoding(e: BufferEncoding): void };
+  decoded.setEncoding('utf8');
+  return createInterface({ input: decoded, crlfDelay: Infinity });
+}
+
+async function* readJsonl(bytes: NodeJS.ReadableStream): AsyncGenerator<SourceItem> {
+  let line = 0;
+  for await (const rawLine of lines(bytes)) {
+    line += 1;
+    const text = line === 1 ? rawLine.replace(/^\uFEFF/, '') : rawLine;
+    if (text.trim() === '') continue;
+    let value: unknown;
+    try {
+      value = JSON.parse(text);
+    } catch (error) {
+      yield issue(
+        line,
+        'invalid-json',
+        `Not valid JSON (${error instanceof Error ? error.message : String(error)}).`,
+      );
+      continue;
+    }
+    if (typeof value !== 'object' || value === null || Array.isArray(value)) {
+      yield issue(line, 'invalid-json', 'Each line must be a JSON object like {"text": "..."}.');
+      continue;
+    }
+    yield { row: { line, endLine: line, values: value as Record<string, unknown> } };
+  }
+}
+
+async function* readText(
+  bytes: NodeJS.ReadableStream,
+  segmentation: 'line' | 'paragraph',
+): AsyncGenerator<SourceItem> {
+  let line = 0;
+  let paragraph: string[] = [];
+  let start = 0;
+  for await (const rawLine of lines(bytes)) {
+    line += 1;
+    const text = line === 1 ? rawLine.replace(/^\uFEFF/, '') : rawLine;
+    if (segmentation === 'line') {
+      if (text.trim() === '') continue;
+      yield { row: { line, endLine: line, values: { text } } };
+      continue;
+    }
+    if (text.trim() === '') {
+      if (paragraph.length > 0)
+        yield { row: { line: start, endLine: line - 1, values: { text: paragraph.join('\n') } } };
+      paragraph = [];
+      continue;
+    }
+    if (paragraph.length === 0) start = line;
+    paragraph.push(text);
+  }
+  if (paragraph.length > 0)
+    yield { row: { line: start, endLine: line, values: { text: paragraph.join('\n') } } };
+}

@@ -1,0 +1,90 @@
+/**
+ * The privacy ledger (every DP-SGD segment: steps, sampling rate q, noise multiplier σ, clip
+ * norm C, unit count, privacy unit), tied to the checkpoint it was saved with, and the
+ * privacy budget (ε, δ) of each dataset. The accountants read the ledger; nothing here
+ * computes ε.
+ */
+import type { SqliteDatabase } from '../encryptedDatabase.js';
+
+export interface LedgerSegment {
+  firstStep: number;
+  steps: number;
+  sampleRate: number;
+  noiseMultiplier: number;
+  clipNorm: number;
+  unitCount: number;
+  privacyUnit: 'record' | 'patient';
+}
+
+export interface LedgerRow extends LedgerSegment {
+  id: number;
+  runId: number;
+  checkpointId: number | null;
+  recordedAt: string;
+}
+
+export interface BudgetRow {
+  datasetId: number;
+  epsilon: number;
+  delta: number;
+  updatedAt: string;
+}
+
+const ledgerColumns = `id, run_id AS runId, checkpoint_id AS checkpointId, first_step AS firstStep, steps,
+  sample_rate AS sampleRate, noise_multiplier AS noiseMultiplier, clip_norm AS clipNorm, unit_count AS unitCount,
+  privacy_unit AS privacyUnit, recorded_at AS recordedAt`;
+
+export class PrivacyRepository {
+  constructor(private readonly db: SqliteDatabase) {}
+
+  appendLedger(runId: number, segment: LedgerSegment, checkpointId?: number): LedgerRow {
+    const result = this.db
+      .prepare(
+        `INSERT INTO privacy_ledger (run_id, checkpoint_id, first_step, steps, sample_rate, noise_multiplier,
+           clip_norm, unit_count, privacy_unit, recorded_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+      )
+      .run(
+        runId,
+        checkpointId ?? null,
+        segment.firstStep,
+        segment.steps,
+        segment.sampleRate,
+        segment.noiseMultiplier,
+        segment.clipNorm,
+        segment.unitCount,
+        segment.privacyUnit,
+        new Date().toISOString(),
+      );
+    return this.db
+      .prepare(`SELECT ${ledgerColumns} FROM privacy_ledger WHERE id = ?`)
+      .get(result.lastInsertRowid) as LedgerRow;
+  }
+
+  /** The run's ledger in step order, up to a checkpoint's segments when one is given. */
+  ledger(runId: number, upToCheckpointId?: number): LedgerRow[] {
+    return this.db
+      .prepare(
+        `SELECT ${ledgerColumns} FROM privacy_ledger WHERE run_id = ?
+         AND (? IS NULL OR id <= (SELECT max(id) FROM privacy_ledger WHERE checkpoint_id = ?)) ORDER BY first_step, id`,
+      )
+      .all(runId, upToCheckpointId ?? null, upToCheckpointId ?? null) as LedgerRow[];
+  }
+
+  setBudget(datasetId: number, epsilon: number, delta: number): BudgetRow {
+    this.db
+      .prepare(
+        `INSERT INTO privacy_budgets (dataset_id, epsilon, delta, updated_at) VALUES (?, ?, ?, ?)
+         ON CONFLICT(dataset_id) DO UPDATE SET epsilon = excluded.epsilon, delta = excluded.delta, updated_at = excluded.updated_at`,
+      )
+      .run(datasetId, epsilon, delta, new Date().toISOString());
+    return this.budget(datasetId) as BudgetRow;
+  }
+
+  budget(datasetId: number): BudgetRow | undefined {
+    return this.db
+      .prepare(
+        'SELECT dataset_id AS datasetId, epsilon, delta, updated_at AS updatedAt FROM privacy_budgets WHERE dataset_id = ?',
+      )
+      .get(datasetId) as BudgetRow | undefined;
+  }
+}

@@ -1,0 +1,214 @@
+/**
+ * The encrypted store: one SQLCipher database, its plaintext header (store.json) and a folder
+ * of encrypted blobs, opened with the user's passphrase. A wrong passphrase is detected from
+ * the header's key check value before the database file is opened, and changes nothing.
+ * Everything else reaches the data through the typed repositories exposed here.
+ */
+import { createPrivateKey, createPublicKey, generateKeyPairSync, type KeyObject } from 'node:crypto';
+import { chmodSync, existsSync, mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { ConfidantError } from '../shared/confidantError.js';
+import {
+  assertOpened,
+  integrityCheck,
+  openEncryptedDatabase,
+  rekeyDatabase,
+  type SqliteDatabase,
+} from './encryptedDatabase.js';
+import { migrate } from './migrations/index.js';
+import { AuditLogRepository } from './repositories/auditLogRepository.js';
+import { AuditsRepository } from './repositories/auditsRepository.js';
+import { BlobsRepository } from './repositories/blobsRepository.js';
+import { CheckpointsRepository } from './repositories/checkpointsRepository.js';
+import { DatasetsRepository } from './repositories/datasetsRepository.js';
+import { PrivacyRepository } from './repositories/privacyRepository.js';
+import { ProjectsRepository } from './repositories/projectsRepository.js';
+import { RecordsRepository } from './repositories/recordsRepository.js';
+import { RunsRepository } from './repositories/runsRepository.js';
+import { SecretsRepository } from './repositories/secretsRepository.js';
+import { BLOB_FOLDER, DATABASE_FILE, readHeader, writeHeader, type StoreHeader } from './storeHeader.js';
+import { DEFAULT_KDF_COST, newKdf, subkey, unlockKdf, type KdfCost } from './storeKeys.js';
+
+export interface OpenStoreOptions {
+  directory: string;
+  passphrase: string;
+  /** Create a new store when the directory has none (default false). */
+  create?: boolean;
+  /** scrypt cost for a new store or a new passphrase (tests use a cheaper one). */
+  kdfCost?: KdfCost;
+}
+
+const MASTER_KEY = 'master-key';
+
+function wrongPassphrase(directory: string, detail = ''): ConfidantError {
+  return new ConfidantError('DB_WRONG_PASSPHRASE', `Wrong passphrase for the store.${detail}`, {
+    where: { file: directory },
+    hint: 'Type the passphrase again (it is case-sensitive). Nothing in the store was changed.',
+  });
+}
+
+export class Store {
+  readonly projects: ProjectsRepository;
+  readonly datasets: DatasetsRepository;
+  readonly records: RecordsRepository;
+  readonly secrets: SecretsRepository;
+  readonly blobs: BlobsRepository;
+  readonly runs: RunsRepository;
+  readonly checkpoints: CheckpointsRepository;
+  readonly privacy: PrivacyRepository;
+  readonly audits: AuditsRepository;
+  readonly auditLog: AuditLogRepository;
+  /** Ids of imports found interrupted (process killed) when the store was opened. */
+  readonly recoveredImports: number[];
+  private readonly masterKey: Buffer;
+
+  private constructor(
+    readonly directory: string,
+    private readonly db: SqliteDatabase,
+    private header: StoreHeader,
+  ) {
+    this.secrets = new SecretsRepository(db);
+    this.masterKey = this.secrets.ensure(MASTER_KEY);
+    this.projects = new ProjectsRepository(db);
+    this.datasets = new DatasetsRepository(db);
+    this.records = new RecordsRepository(db);
+    this.blobs = new BlobsRepository(db, join(directory, BLOB_FOLDER), this.deriveKey('blob'));
+    this.runs = new RunsRepository(db);
+    this.checkpoints = new CheckpointsRepository(db);
+    this.privacy = new PrivacyRepository(db);
+    this.audits = new AuditsRepository(db);
+    this.auditLog = new AuditLogRepository(db, this.secrets, this.deriveKey('audit-log'));
+    this.recoveredImports = this.datasets.recoverInterrupted();
+  }
+
+  static exists(directory: string): boolean {
+    return readHeader(directory) !== null;
+  }
+
+  static open(options: OpenStoreOptions): Store {
+    const { directory, passphrase } = options;
+    const header = readHeader(directory);
+    const dbFile = join(directory, DATABASE_FILE);
+    if (!header) {
+      if (existsSync(dbFile)) {
+        throw new ConfidantError(
+          'STORE_HEADER_MISSING',
+          'The store database exists but its store.json is missing.',
+          {
+            where: { file: directory },
+            hint: 'Restore store.json from a backup; the key cannot be derived without it.',
+          },
+        );
+      }
+      if (!options.create) {
+        throw new ConfidantError('STORE_NOT_FOUND', 'There is no Confidant store here.', {
+          where: { file: directory },
+          hint: 'Check --store or CONFIDANT_HOME, or create a store by importing data.',
+        });
+      }
+      return Store.create(directory, passphrase, options.kdfCost ?? DEFAULT_KDF_COST);
+    }
+    let key = unlockKdf(passphrase, header.kdf);
+    let matched: 'current' | 'pending' = 'current';
+    if (!key && header.pending) {
+      key = unlockKdf(passphrase, header.pending);
+      matched = 'pending';
+    }
+    if (!key) throw wrongPassphrase(directory);
+    const db = openEncryptedDatabase(dbFile, key);
+    if (!db) {
+      if (header.pending) throw wrongPassphrase(directory, ' It was changed recently; use the new one.');
+      assertOpened(db, dbFile);
+      throw new Error('unreachable');
+    }
+    // Finish or roll back a passphrase change that a crash interrupted.
+    let settled = header;
+    if (header.pending) {
+      settled = { ...header, kdf: matched === 'pending' ? header.pending : header.kdf, pending: undefined };
+      delete settled.pending;
+      writeHeader(directory, settled);
+    }
+    try {
+      migrate(db, undefined, dbFile);
+    } catch (error) {
+      db.close();
+      throw error;
+    }
+    return new Store(directory, db, settled);
+  }
+
+  private static create(directory: string, passphrase: string, cost: KdfCost): Store {
+    if (passphrase.length === 0) {
+      throw new ConfidantError('STORE_EMPTY_PASSPHRASE', 'A store passphrase cannot be empty.', {
+        hint: 'Choose a long passphrase you can remember; it cannot be recovered.',
+      });
+    }
+    mkdirSync(join(directory, BLOB_FOLDER), { recursive: true, mode: 0o700 });
+    const { params, key } = newKdf(passphrase, cost);
+    const header: StoreHeader = {
+      format: 'confidant-store',
+      version: 1,
+      createdAt: new Date().toISOString(),
+      cipher: 'sqlcipher',
+      kdf: params,
+    };
+    const dbFile = join(directory, DATABASE_FILE);
+    writeHeader(directory, header);
+    const db = assertOpened(openEncryptedDatabase(dbFile, key), dbFile);
+    chmodSync(dbFile, 0o600); // SQLite gives the -wal and -shm files the same mode
+    migrate(db, undefined, dbFile);
+    const store = new Store(directory, db, header);
+    store.auditLog.append('store.create', directory, { kdf: 'scrypt', N: cost.N, r: cost.r, p: cost.p });
+    return store;
+  }
+
+  /** A named 32-byte key derived from the store's master key (e.g. 'pseudonym'). */
+  deriveKey(purpose: string): Buffer {
+    return subkey(this.masterKey, purpose);
+  }
+
+  /**
+   * The store's Ed25519 key pair for signing reports, created on first use and kept only
+   * inside the encrypted database (PKCS#8 / SPKI DER).
+   */
+  signingKeyPair(): { privateKey: KeyObject; publicKey: KeyObject } {
+    const der = this.secrets.ensure('report-signing-key', () =>
+      generateKeyPairSync('ed25519').privateKey.export({ format: 'der', type: 'pkcs8' }),
+    );
+    const privateKey = createPrivateKey({ key: der, format: 'der', type: 'pkcs8' });
+    return { privateKey, publicKey: createPublicKey(privateKey) };
+  }
+
+  /** Runs `fn` in one write transaction. */
+  transaction<T>(fn: () => T): T {
+    return this.db.transaction(fn).immediate();
+  }
+
+  /**
+   * Re-keys the database for a new passphrase (PRAGMA rekey). Blob keys derive from the
+   * master key inside the database, so blobs stay valid without being rewritten.
+   */
+  changePassphrase(newPassphrase: string, cost: KdfCost = DEFAULT_KDF_COST): void {
+    if (newPassphrase.length === 0) {
+      throw new ConfidantError('STORE_EMPTY_PASSPHRASE', 'A store passphrase cannot be empty.');
+    }
+    const { params, key } = newKdf(newPassphrase, cost);
+    writeHeader(this.directory, { ...this.header, pending: params });
+    rekeyDatabase(this.db, key);
+    this.header = { ...this.header, kdf: params };
+    delete this.header.pending;
+    writeHeader(this.directory, this.header);
+    this.auditLog.append('store.rekey', this.directory, { kdf: 'scrypt', N: cost.N });
+  }
+
+  integrityCheck(): string[] {
+    return integrityCheck(this.db);
+  }
+
+  close(): void {
+    if (this.db.open) {
+      this.db.pragma('wal_checkpoint(TRUNCATE)');
+      this.db.close();
+    }
+  }
+}
