@@ -1,12 +1,18 @@
 /**
  * Finds out which tfjs backends work on this machine, without assuming any optional
  * package is installed. Each probe really initialises its backend (a GPU adapter must be
- * granted, the wasm module must instantiate), so "available" means "a tensor op ran".
+ * granted, the wasm module must instantiate, the native addon must load), so "available"
+ * means "a tensor op ran".
  */
 import { createRequire } from 'node:module';
+import { availableParallelism } from 'node:os';
 import { dirname, join } from 'node:path';
 import * as tf from '@tensorflow/tfjs';
 import { BACKEND_ORDER, type BackendName } from './backendNames.js';
+import { registerNativeBackend } from './nativeBackend.js';
+import { registerWasmMissingKernels } from './wasmMissingKernels.js';
+import { registerThreadedWasm } from './wasmThreads.js';
+import { registerWebgpuBackend } from './webgpuBackend.js';
 
 // tfjs greets Node users on the first tensor with a console banner; Confidant picks its
 // backend deliberately, so the banner is noise (and would corrupt `--json` output).
@@ -19,15 +25,23 @@ export interface BackendStatus {
   available: boolean;
   /** Why it is unavailable, or what it runs on, in words a user can act on. */
   detail: string;
+  /**
+   * Whether the automatic choice may pick it. False for a software GPU adapter (Mesa's
+   * llvmpipe through OpenGL ES): it works, but slower than the CPU backends.
+   */
+  automatic?: boolean;
 }
 
-type Probe = () => Promise<string>;
+interface Prepared {
+  detail: string;
+  automatic: boolean;
+}
 
-async function probeTensorflow(): Promise<string> {
+async function prepareTensorflow(): Promise<Prepared> {
   for (const pkg of ['@tensorflow/tfjs-node-gpu', '@tensorflow/tfjs-node']) {
     try {
-      await import(/* @vite-ignore */ pkg);
-      return `${pkg} (libtensorflow)`;
+      await import(/* @vite-ignore */ pkg); // registers the 'tensorflow' tfjs backend
+      return { detail: `${pkg} (libtensorflow)`, automatic: true };
     } catch (error) {
       if (!isModuleNotFound(error)) throw error;
     }
@@ -35,50 +49,90 @@ async function probeTensorflow(): Promise<string> {
   throw new Error('not installed (optional: `npm install @tensorflow/tfjs-node` on a machine with internet)');
 }
 
-async function probeWebgpu(): Promise<string> {
-  const webgpu = await import('webgpu').catch((error: unknown) => {
-    throw new Error(`the webgpu package (dawn.node) did not load: ${messageOf(error)}`, { cause: error });
-  });
-  Object.assign(globalThis, webgpu.globals);
-  const gpu = webgpu.create([]);
-  const adapter =
-    (await gpu.requestAdapter()) ?? (await gpu.requestAdapter({ featureLevel: 'compatibility' }));
-  if (!adapter) {
-    throw new Error('no GPU adapter (install Vulkan drivers on Linux; Metal/D3D12 are built in)');
-  }
-  await import('@tensorflow/tfjs-backend-webgpu'); // registers the 'webgpu' tfjs backend
-  if (!(await tf.setBackend('webgpu'))) throw new Error('the tfjs webgpu backend did not initialise');
-  const info = adapter.info;
-  return [info.vendor, info.architecture, info.description].filter(Boolean).join(' ') || 'GPU';
+async function prepareWebgpu(): Promise<Prepared> {
+  const adapter = await registerWebgpuBackend();
+  return {
+    detail: adapter.software
+      ? `${adapter.description}; a software renderer, slower than the CPU backends, so only used when chosen with --backend webgpu`
+      : adapter.description,
+    automatic: !adapter.software,
+  };
 }
 
-async function probeWasm(): Promise<string> {
-  const wasm = await import('@tensorflow/tfjs-backend-wasm');
-  const distDir = dirname(resolveFromHere.resolve('@tensorflow/tfjs-backend-wasm/package.json'));
-  wasm.setWasmPaths(`${join(distDir, 'dist')}/`);
-  if (!(await tf.setBackend('wasm'))) throw new Error('the wasm module did not initialise');
-  tf.tidy(() => tf.add(tf.scalar(1), tf.scalar(1)).dataSync());
-  return `XNNPACK, ${wasm.getThreadsCount()} thread(s)`;
+async function prepareNative(): Promise<Prepared> {
+  const addon = registerNativeBackend();
+  const threads = addon.getThreads();
+  return {
+    detail: `${addon.blasInfo()}${threads > 0 ? `, ${threads} thread(s)` : ''}`,
+    automatic: true,
+  };
 }
 
-async function probeCpu(): Promise<string> {
-  if (!(await tf.setBackend('cpu'))) throw new Error('the cpu backend did not initialise');
-  return 'pure JavaScript';
+let wasmSetup: Promise<string> | undefined;
+
+/** Once: the wasm file paths, the threaded build where there are cores for it, the added kernels. */
+function setUpWasm(): Promise<string> {
+  wasmSetup ??= (async () => {
+    const wasm = await import('@tensorflow/tfjs-backend-wasm');
+    const distDir = dirname(resolveFromHere.resolve('@tensorflow/tfjs-backend-wasm/package.json'));
+    wasm.setWasmPaths(`${join(distDir, 'dist')}/`);
+    let note = '';
+    const cores = availableParallelism();
+    if (cores > 1 && process.env.CONFIDANT_WASM_THREADS !== '1') {
+      try {
+        await registerThreadedWasm(cores);
+      } catch (error) {
+        note = ` (the multi-threaded build did not start: ${messageOf(error)})`;
+      }
+    }
+    registerWasmMissingKernels();
+    return note;
+  })();
+  return wasmSetup;
 }
 
-const PROBES: Record<BackendName, Probe> = {
-  tensorflow: probeTensorflow,
-  webgpu: probeWebgpu,
-  wasm: probeWasm,
-  cpu: probeCpu,
+async function prepareWasm(): Promise<Prepared> {
+  const note = await setUpWasm();
+  return { detail: `XNNPACK${note}`, automatic: true };
+}
+
+async function prepareCpu(): Promise<Prepared> {
+  return { detail: 'pure JavaScript', automatic: true };
+}
+
+const PREPARE: Record<BackendName, () => Promise<Prepared>> = {
+  tensorflow: prepareTensorflow,
+  webgpu: prepareWebgpu,
+  native: prepareNative,
+  wasm: prepareWasm,
+  cpu: prepareCpu,
 };
 
-/** Probes every backend, in BACKEND_ORDER; never throws. */
+/**
+ * Registers `name`, makes it the active tfjs backend and runs one op on it. Returns what
+ * it runs on; throws, with the reason, when it does not work here.
+ */
+export async function activateBackend(name: BackendName): Promise<BackendStatus> {
+  const prepared = await PREPARE[name]();
+  if (!(await tf.setBackend(name))) throw new Error(`the tfjs ${name} backend did not initialise`);
+  const sum = tf.tidy(() => tf.add(tf.scalar(1), tf.scalar(1)));
+  const value = (await sum.data())[0];
+  sum.dispose();
+  if (value !== 2) throw new Error(`the ${name} backend computed 1 + 1 = ${value}`);
+  let detail = prepared.detail;
+  if (name === 'wasm') {
+    const { getThreadsCount } = await import('@tensorflow/tfjs-backend-wasm');
+    detail = detail.replace('XNNPACK', `XNNPACK, ${getThreadsCount()} thread(s)`);
+  }
+  return { name, available: true, detail, automatic: prepared.automatic };
+}
+
+/** Probes every backend, in BACKEND_ORDER; never throws. Leaves the last one that worked active. */
 export async function probeBackends(): Promise<BackendStatus[]> {
   const statuses: BackendStatus[] = [];
   for (const name of BACKEND_ORDER) {
     try {
-      statuses.push({ name, available: true, detail: await PROBES[name]() });
+      statuses.push(await activateBackend(name));
     } catch (error) {
       statuses.push({ name, available: false, detail: messageOf(error) });
     }
@@ -86,9 +140,9 @@ export async function probeBackends(): Promise<BackendStatus[]> {
   return statuses;
 }
 
-/** The backend Confidant would use: the fastest available one. */
+/** The backend Confidant would choose: the fastest available one the automatic choice may pick. */
 export function preferredBackend(statuses: readonly BackendStatus[]): BackendName {
-  return statuses.find((s) => s.available)?.name ?? 'cpu';
+  return statuses.find((s) => s.available && s.automatic !== false)?.name ?? 'cpu';
 }
 
 function isModuleNotFound(error: unknown): boolean {
@@ -96,6 +150,6 @@ function isModuleNotFound(error: unknown): boolean {
   return code === 'ERR_MODULE_NOT_FOUND' || code === 'MODULE_NOT_FOUND';
 }
 
-function messageOf(error: unknown): string {
+export function messageOf(error: unknown): string {
   return error instanceof Error ? error.message : String(error);
 }

@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
+import { BACKEND_ORDER } from '../../../src-main/engine/backendNames';
 import { runCli } from '../../helpers/runCli';
 
 const pkg = JSON.parse(readFileSync('package.json', 'utf8')) as { version: string };
@@ -10,13 +11,13 @@ const DoctorJson = z.object({
   platform: z.object({ os: z.string(), arch: z.string(), cpus: z.number().int().positive() }),
   backends: z.array(
     z.object({
-      name: z.enum(['tensorflow', 'webgpu', 'wasm', 'cpu']),
+      name: z.enum(BACKEND_ORDER),
       available: z.boolean(),
       matmulGflops: z.number().positive().nullable(),
       detail: z.string().min(1),
     }),
   ),
-  selectedBackend: z.enum(['tensorflow', 'webgpu', 'wasm', 'cpu']),
+  selectedBackend: z.enum(BACKEND_ORDER),
   sqlcipher: z.object({ available: z.boolean(), detail: z.string() }),
   electron: z.object({ installed: z.boolean(), version: z.string().nullable(), detail: z.string() }),
   dataDirectory: z.object({ path: z.string(), source: z.string() }),
@@ -57,7 +58,7 @@ describe('confidant CLI', () => {
   it('doctor --store overrides the data folder, and the human output names the choice', async () => {
     const { code, stdout } = await runCli(['doctor', '--no-benchmark', '--store', '/tmp/elsewhere']);
     expect(code).toBe(0);
-    expect(stdout).toMatch(/would use: (tensorflow|webgpu|wasm|cpu)/);
+    expect(stdout).toMatch(/would use: (tensorflow|webgpu|native|wasm|cpu)/);
     expect(stdout).toContain('/tmp/elsewhere (flag)');
   });
 

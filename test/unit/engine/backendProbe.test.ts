@@ -1,6 +1,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { describe, expect, it } from 'vitest';
-import { BACKEND_ORDER, isBackendName } from '../../../src-main/engine/backendNames';
+import { BACKEND_ORDER, isBackendName, parseBackendName } from '../../../src-main/engine/backendNames';
+import { ConfidantError } from '../../../src-main/shared/confidantError';
 import { preferredBackend, probeBackends } from '../../../src-main/engine/backendProbe';
 import { measureMatmulGflops } from '../../../src-main/engine/matmulBenchmark';
 
@@ -18,13 +19,27 @@ describe('backend probing', () => {
       BACKEND_ORDER.map((name) => ({ name, available: available.includes(name), detail: '' }));
     expect(preferredBackend(make(['wasm', 'cpu']))).toBe('wasm');
     expect(preferredBackend(make(['webgpu', 'wasm', 'cpu']))).toBe('webgpu');
+    expect(preferredBackend(make(['native', 'wasm', 'cpu']))).toBe('native');
     expect(preferredBackend(make(['cpu']))).toBe('cpu');
     expect(preferredBackend(make([]))).toBe('cpu');
+    // a software GPU adapter (Mesa llvmpipe) works but is never the automatic choice
+    const software = make(['webgpu', 'wasm', 'cpu']).map((s) =>
+      s.name === 'webgpu' ? { ...s, automatic: false } : s,
+    );
+    expect(preferredBackend(software)).toBe('wasm');
+  });
+
+  it('orders the backends tensorflow → webgpu → native → wasm → cpu', () => {
+    expect([...BACKEND_ORDER]).toEqual(['tensorflow', 'webgpu', 'native', 'wasm', 'cpu']);
   });
 
   it('validates backend names', () => {
     expect(isBackendName('wasm')).toBe(true);
+    expect(isBackendName('native')).toBe(true);
     expect(isBackendName('cuda')).toBe(false);
+    expect(parseBackendName(' WASM ')).toBe('wasm');
+    expect(() => parseBackendName('cuda')).toThrow(ConfidantError);
+    expect(() => parseBackendName('cuda')).toThrow(/Unknown backend "cuda"/);
   });
 
   it('wasm and cpu compute the same matmul, and the benchmark reports a positive rate', async () => {
