@@ -8,7 +8,10 @@ import { spawnSync } from 'node:child_process';
 
 const shell = process.platform === 'win32';
 
-const gyp = spawnSync('node-gyp', ['rebuild', '-C', 'native', '--loglevel=warn'], { stdio: 'inherit', shell });
+const gyp = spawnSync('node-gyp', ['rebuild', '-C', 'native', '--loglevel=warn'], {
+  stdio: 'inherit',
+  shell,
+});
 if (gyp.status !== 0) {
   console.warn(
     'confidant: the native CPU kernels did not build (' +

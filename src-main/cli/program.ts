@@ -10,6 +10,7 @@ import { registerDemo } from './commands/demo.js';
 import { registerPrivacy } from './commands/privacy.js';
 import { registerData } from './commands/data.js';
 import { registerStore } from './commands/store.js';
+import { registerModel } from './commands/model.js';
 import { registerServe } from './commands/serve.js';
 import { registerAudit } from './commands/audit.js';
 
@@ -26,6 +27,7 @@ export function buildProgram(): Command {
   registerPrivacy(program);
   registerData(program);
   registerStore(program);
+  registerModel(program);
   registerServe(program);
   registerAudit(program);
   return program;
