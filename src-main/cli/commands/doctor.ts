@@ -4,11 +4,8 @@
  * would use, SQLCipher, the Electron binary, and the data directory.
  */
 import type { Command } from 'commander';
-import * as tf from '@tensorflow/tfjs';
-import { probeBackends, preferredBackend } from '../../engine/backendProbe.js';
-import { measureMatmulGflops } from '../../engine/matmulBenchmark.js';
 import type { BackendName } from '../../engine/backendNames.js';
-import { probeSqlcipher, type SqlcipherStatus } from '../../store/sqlcipherProbe.js';
+import type { SqlcipherStatus } from '../../store/sqlcipherProbe.js';
 import { resolveDataDirectory, type DataDirectory } from '../../store/dataDirectory.js';
 import { electronBinaryStatus, type ElectronBinaryStatus } from '../electronBinary.js';
 
@@ -30,6 +27,15 @@ export interface DoctorReport {
 const REQUIRED_NODE = '20.19.0';
 
 export async function runDoctor(options: { store?: string; benchmark?: boolean }): Promise<DoctorReport> {
+  // Loaded here, not at the top: tfjs and the native modules take a second to load, and
+  // every other command would pay for it.
+  const [tf, { probeBackends, preferredBackend }, { measureMatmulGflops }, { probeSqlcipher }] =
+    await Promise.all([
+      import('@tensorflow/tfjs'),
+      import('../../engine/backendProbe.js'),
+      import('../../engine/matmulBenchmark.js'),
+      import('../../store/sqlcipherProbe.js'),
+    ]);
   const statuses = await probeBackends();
   const backends: DoctorReport['backends'] = [];
   for (const status of statuses) {
