@@ -1,5 +1,5 @@
 // The `native` backend's memory-bound kernels (broadcasting Add/Sub/Multiply/RealDiv/Pow,
-// Slice, PadV2, Transpose, Softmax, Sum, and the unary Exp/Log/Tanh/Neg/Square/Sqrt/Rsqrt)
+// Slice, SplitV, PadV2, Transpose, Softmax, Sum, and the unary Exp/Log/Tanh/Neg/Square/Sqrt/Rsqrt)
 // against the tfjs cpu backend within 1e-5 relative (max-norm), on random and edge shapes:
 // scalars, size-1 dims, broadcasting on either side and in the middle, empty tensors,
 // non-contiguous slices, every transpose permutation of a rank-4 tensor, reductions over
@@ -134,6 +134,15 @@ describe.skipIf(!loadNativeAddon().available)('native elementwise kernels vs cpu
       ),
     );
     await compare(() => tf.grad((v: tf.Tensor) => tf.sum(tf.square(tf.slice(v, [0, 1, 2], [3, 4, 5]))))(t()));
+  });
+
+  it('split along each axis, equal and uneven parts (the fused q/k/v split of attention)', async () => {
+    const x = randomValues(4 * 6 * 12, 11);
+    const t = () => tf.tensor3d(x, [4, 6, 12]);
+    await compare(() => tf.concat(tf.split(t(), 3, 2), 0));
+    await compare(() => tf.concat(tf.split(t(), [1, 3, 2], 1), 1));
+    await compare(() => tf.concat(tf.split(t(), [3, 1], 0), 0));
+    await compare(() => tf.split(t(), [5, 7], -1)[1]!);
   });
 
   it('transpose in every permutation of a rank-4 tensor', async () => {
