@@ -1,48 +1,38 @@
 /**
- * `confidant demo` (`npm run demo`): the main job end to end on the bundled default.
- * The full pipeline (synthetic data → PII scan → non-private and DP fine-tuning → audits →
- * signed PDF) lands stage by stage; until every stage exists the demo runs the stages
- * that do and says plainly which ones are still missing. It never fails silently.
+ * `confidant demo` (`npm run demo`): the main job end to end on the bundled model and
+ * synthetic data. The work is in ../demo/demoPipeline.ts; this only parses flags.
  */
 import type { Command } from 'commander';
-import { formatDoctor, runDoctor } from './doctor.js';
+import { ConfidantError } from '../../shared/confidantError.js';
 
-interface DemoStage {
-  name: string;
-  ready: boolean;
+function positiveInteger(flag: string) {
+  return (value: string): number => {
+    const n = Number(value);
+    if (!Number.isInteger(n) || n <= 0) {
+      throw new ConfidantError('demo.bad-flag', `${flag} must be a positive integer, got "${value}".`, {
+        where: { field: flag },
+      });
+    }
+    return n;
+  };
 }
-
-/** The demo's stages in order; each flips to ready when its issue lands. */
-export const DEMO_STAGES: readonly DemoStage[] = [
-  { name: 'check the machine (backends, encryption)', ready: true },
-  { name: 'generate a synthetic clinical dataset with planted PII and canaries', ready: false },
-  { name: 'scan and redact PII', ready: false },
-  { name: 'fine-tune the bundled model without privacy', ready: false },
-  { name: 'fine-tune the bundled model with DP at ε = 3', ready: false },
-  { name: 'audit both models (membership inference, canaries, extraction)', ready: false },
-  { name: 'write one signed PDF report comparing them', ready: false },
-];
 
 export function registerDemo(program: Command): void {
   program
     .command('demo')
     .description('run the main job end to end on the bundled model and synthetic data')
-    .action(async () => {
-      const out = (line = '') => process.stdout.write(`${line}\n`);
-      out('Confidant demo');
-      out();
-      out('Step 1: checking this machine');
-      out(formatDoctor(await runDoctor({ benchmark: true })));
-      out();
-      const missing = DEMO_STAGES.filter((s) => !s.ready);
-      out('Demo pipeline:');
-      for (const stage of DEMO_STAGES) out(`  [${stage.ready ? 'done' : 'not built yet'}] ${stage.name}`);
-      if (missing.length > 0) {
-        out();
-        out(
-          `${missing.length} of ${DEMO_STAGES.length} stages are not built yet in this version; ` +
-            'see the feature-status table in README.md.',
-        );
+    .option('--out <dir>', 'output folder (recreated on each run)', 'confidant-demo')
+    .option('--records <n>', 'synthetic records to generate', positiveInteger('--records'), 600)
+    .option('--seed <n>', 'seed of the synthetic data', positiveInteger('--seed'), 7)
+    .option('--json', 'print the summary as JSON at the end')
+    .action(async (opts: { out: string; records: number; seed: number; json?: boolean }) => {
+      const { runDemo } = await import('../demo/demoPipeline.js');
+      const log = (line = '') => process.stderr.write(`${line}\n`);
+      const passphrase = process.env.CONFIDANT_PASSPHRASE ?? 'confidant-demo';
+      if (!process.env.CONFIDANT_PASSPHRASE) {
+        log('Confidant demo (synthetic data only; the demo store passphrase is "confidant-demo")');
       }
+      const summary = await runDemo({ ...opts, passphrase, log });
+      if (opts.json) process.stdout.write(`${JSON.stringify(summary, null, 2)}\n`);
     });
 }

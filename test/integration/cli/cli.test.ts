@@ -68,11 +68,4 @@ describe('confidant CLI', () => {
     expect(stderr).toContain("unknown command 'frobnicate'");
     expect(stderr).toContain('confidant --help');
   });
-
-  it('demo says which stages are built and which are not, never silently', async () => {
-    const { code, stdout } = await runCli(['demo']);
-    expect(code).toBe(0);
-    expect(stdout).toContain('Demo pipeline:');
-    expect(stdout).toMatch(/\[(done|not built yet)\]/);
-  });
 });
