@@ -1,0 +1,32 @@
+/** Public API of the model folder: load, run, generate, score. */
+export type {
+  AdapterMap,
+  CausalLm,
+  ForwardOptions,
+  LinearModule,
+  LoraWeights,
+  WeightSpec,
+} from './causalLm.js';
+export { parseModelConfig, readModelConfig, SUPPORTED_MODEL_TYPES } from './config.js';
+export type { Gpt2Config, LlamaConfig, ModelConfig, RopeScaling } from './config.js';
+export { Checkpoint } from './checkpoint.js';
+export { SafetensorsFile, writeSafetensors, parseHeader } from './safetensors.js';
+export type { FloatTensorData, SafetensorsDtype, TensorInfo, TensorToWrite } from './safetensors.js';
+export { TextTokenizer } from './tokenizer.js';
+export { KvCache } from './kvCache.js';
+export {
+  buildModel,
+  loadModel,
+  parameterCount,
+  randomModel,
+  randomWeightArrays,
+  weightSpecs,
+} from './loadModel.js';
+export type { LoadedModel } from './loadModel.js';
+export { generateTokens, TextStreamer } from './generate.js';
+export type { GenerateOptions } from './generate.js';
+export type { SamplingOptions } from './sampling.js';
+export { scoreTexts, scoreTokenSequences, scoringIds, tokenLogProbs } from './score.js';
+export type { ScoreOptions, TextScore } from './score.js';
+export { SeededRandom } from './seededRandom.js';
+export { saveModelWeights } from './saveModel.js';
