@@ -7,6 +7,7 @@
  */
 import type { Command } from 'commander';
 import { ConfidantError } from '../../shared/confidantError.js';
+import type { GenerateFlags, ScoreFlags } from './modelActions.js';
 
 function number(name: string, min: number, max: number, integer = false) {
   return (value: string): number => {
@@ -58,22 +59,10 @@ export function registerModel(program: Command): void {
     )
     .option('--seed <s>', 'sampling seed', number('--seed', 0, 2 ** 32 - 1, true), 0)
     .option('--backend <name>', 'tensor backend (default: fastest available)')
-    .action(
-      async (opts: {
-        model: string;
-        adapter?: string;
-        prompt: string;
-        maxTokens: number;
-        temperature: number;
-        topP: number;
-        topK: number;
-        seed: number;
-        backend?: string;
-      }) => {
-        const { runGenerate } = await import('./modelActions.js');
-        await runGenerate(opts);
-      },
-    );
+    .action(async (opts: GenerateFlags) => {
+      const { runGenerate } = await import('./modelActions.js');
+      await runGenerate(opts);
+    });
 
   program
     .command('score')
@@ -84,17 +73,8 @@ export function registerModel(program: Command): void {
     .option('--batch-size <n>', 'lines per forward pass', number('--batch-size', 1, 1024, true), 8)
     .option('--json', 'print JSON')
     .option('--backend <name>', 'tensor backend (default: fastest available)')
-    .action(
-      async (opts: {
-        model: string;
-        adapter?: string;
-        textFile: string;
-        batchSize: number;
-        json?: boolean;
-        backend?: string;
-      }) => {
-        const { runScore } = await import('./modelActions.js');
-        await runScore(opts);
-      },
-    );
+    .action(async (opts: ScoreFlags) => {
+      const { runScore } = await import('./modelActions.js');
+      await runScore(opts);
+    });
 }
