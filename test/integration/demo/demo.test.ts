@@ -22,7 +22,7 @@ describe('confidant demo', () => {
     // The bundled model was pretrained on the same generator's formats (other patients):
     // far better than chance (ln 4096 ≈ 8.3 nats, perplexity 4096).
     expect(summary.model.heldOutPerplexity).toBeGreaterThan(1);
-    expect(summary.model.heldOutPerplexity).toBeLessThan(60);
+    expect(summary.model.heldOutPerplexity).toBeLessThan(20); // measured: 7.8 (README), 8.5 on the 600-record demo
     expect(summary.model.sample.length).toBeGreaterThan(0);
     expect(summary.stagesNotBuilt.length).toBeGreaterThan(0);
     expect(stderr).toContain('[not built yet]');
