@@ -1,4 +1,4 @@
-// Model forward and scoring throughput (tokens/s) on the wasm and cpu backends, for the
+// Model forward and scoring throughput (tokens/s) on the native, wasm and cpu backends, for the
 // `tiny` GPT-2 (4 layers, d 256, 4 heads, vocab 8192) and a random GPT-2-small (12 layers,
 // d 768, 12 heads, vocab 50257), at sequence 128 and batch 8 (DESIGN.md's reference
 // workload), with peak RSS; and the same forward in PyTorch (bench/peers/torch_forward.py,
@@ -32,7 +32,7 @@ function median(xs: number[]): number {
 }
 
 async function runCase(
-  backend: 'wasm' | 'cpu',
+  backend: 'native' | 'wasm' | 'cpu',
   size: SizeName,
   batch: number,
   iters: number,
@@ -90,7 +90,7 @@ const [, , mode, backendArg, sizeArg, batchArg, itersArg] = process.argv;
 
 if (mode === '--case') {
   const result = await runCase(
-    backendArg as 'wasm' | 'cpu',
+    backendArg as 'native' | 'wasm' | 'cpu',
     sizeArg as SizeName,
     Number(batchArg),
     Number(itersArg),
@@ -124,7 +124,7 @@ if (mode === '--case') {
     } catch (error) {
       row.torch = `unavailable: ${(error as Error).message.split('\n')[0]}`;
     }
-    for (const backend of ['wasm', 'cpu'] as const) {
+    for (const backend of ['native', 'wasm', 'cpu'] as const) {
       const batch = backend === 'cpu' && size === 'gpt2-small' && !full ? 1 : 8;
       const iters = backend === 'cpu' ? 1 : size === 'tiny' ? 5 : 2;
       try {
