@@ -16,6 +16,7 @@ import {
   layerNorm,
   linear,
   mergeHeads,
+  requireWeight,
   splitHeads,
   stackLayers,
 } from './layers.js';
@@ -85,12 +86,7 @@ export class Gpt2Model implements CausalLm {
   }
 
   private w(name: string): tf.Tensor {
-    const t = this.weights.get(name);
-    if (!t)
-      throw new ConfidantError('MODEL_MISSING_TENSOR', `weight "${name}" is not loaded`, {
-        where: { field: name },
-      });
-    return t;
+    return requireWeight(this.weights, name);
   }
 
   private proj(x: tf.Tensor3D, module: string, options: ForwardOptions): tf.Tensor3D {

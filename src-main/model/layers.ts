@@ -10,6 +10,17 @@ import type { ForwardOptions, LoraWeights } from './causalLm.js';
 import type { KvCache } from './kvCache.js';
 
 /** y = x W (+ b) (+ LoRA). x [B, T, in], W [in, out] (compute layout). */
+/** A loaded weight by name; a missing one is a clear error naming it. */
+export function requireWeight(weights: ReadonlyMap<string, tf.Tensor>, name: string): tf.Tensor {
+  const t = weights.get(name);
+  if (!t) {
+    throw new ConfidantError('MODEL_MISSING_TENSOR', `weight "${name}" is not loaded`, {
+      where: { field: name },
+    });
+  }
+  return t;
+}
+
 export function linear(
   x: tf.Tensor3D,
   w: tf.Tensor,

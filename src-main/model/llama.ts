@@ -7,7 +7,6 @@
  * Shapes: B batch, T new tokens, C hidden size, H heads, Hkv kv heads, D head size.
  */
 import * as tf from '@tensorflow/tfjs';
-import { ConfidantError } from '../shared/confidantError.js';
 import type { CausalLm, ForwardOptions, LinearModule, WeightSpec } from './causalLm.js';
 import type { LlamaConfig } from './config.js';
 import {
@@ -16,6 +15,7 @@ import {
   embed,
   linear,
   mergeHeads,
+  requireWeight,
   rmsNorm,
   silu,
   splitHeads,
@@ -88,12 +88,7 @@ export class LlamaModel implements CausalLm {
   }
 
   private w(name: string): tf.Tensor {
-    const t = this.weights.get(name);
-    if (!t)
-      throw new ConfidantError('MODEL_MISSING_TENSOR', `weight "${name}" is not loaded`, {
-        where: { field: name },
-      });
-    return t;
+    return requireWeight(this.weights, name);
   }
 
   private proj(x: tf.Tensor3D, module: string, options: ForwardOptions): tf.Tensor3D {

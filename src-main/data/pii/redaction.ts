@@ -9,6 +9,7 @@
 import { createHmac } from 'node:crypto';
 import { GIVEN_NAMES, SURNAMES } from './nameLexicon.js';
 import type { PiiMatch, PiiType } from './piiTypes.js';
+import { MONTH_NAMES } from '../monthNames.js';
 
 export function redactText(text: string, matches: readonly PiiMatch[]): string {
   return replaceSpans(text, matches, (m) => `[${m.type}]`);
@@ -28,20 +29,7 @@ function replaceSpans(text: string, matches: readonly PiiMatch[], replace: (m: P
 const GIVEN = [...GIVEN_NAMES].sort();
 const FAMILY = [...SURNAMES].sort();
 const capitalise = (w: string) => w.charAt(0).toUpperCase() + w.slice(1);
-const MONTHS = [
-  'January',
-  'February',
-  'March',
-  'April',
-  'May',
-  'June',
-  'July',
-  'August',
-  'September',
-  'October',
-  'November',
-  'December',
-];
+const MONTHS: readonly string[] = MONTH_NAMES;
 const PARTICLES = new Set([
   'van',
   'von',

@@ -8,21 +8,9 @@
 import type { Faker } from '@faker-js/faker';
 import { RecordBuilder } from './recordBuilder.js';
 import type { SyntheticPatient, SyntheticPerson } from './syntheticPatient.js';
+import { MONTH_NAMES } from '../monthNames.js';
 
-const MONTHS = [
-  'January',
-  'February',
-  'March',
-  'April',
-  'May',
-  'June',
-  'July',
-  'August',
-  'September',
-  'October',
-  'November',
-  'December',
-];
+const MONTHS: readonly string[] = MONTH_NAMES;
 const pad = (n: number) => String(n).padStart(2, '0');
 
 export function formatDate(faker: Faker, date: Date): string {
