@@ -13,6 +13,7 @@ import { registerStore } from './commands/store.js';
 import { registerModel } from './commands/model.js';
 import { registerServe } from './commands/serve.js';
 import { registerAudit } from './commands/audit.js';
+import { registerTrain } from './commands/train.js';
 
 export function buildProgram(): Command {
   const program = new Command('confidant')
@@ -30,6 +31,7 @@ export function buildProgram(): Command {
   registerModel(program);
   registerServe(program);
   registerAudit(program);
+  registerTrain(program);
   return program;
 }
 

@@ -1,5 +1,12 @@
 /** Public API of the LoRA folder. */
 export { LoraAdapter, defaultTargetModules, matchesTarget } from './loraAdapter.js';
 export type { LoraModule, LoraOptions } from './loraAdapter.js';
-export { loadAdapter, saveAdapter } from './peftFormat.js';
+export {
+  adapterArchive,
+  exportAdapterArchive,
+  loadAdapter,
+  loadAdapterArchive,
+  peftConfig,
+  saveAdapter,
+} from './peftFormat.js';
 export { mergeAdapter } from './mergeAdapter.js';

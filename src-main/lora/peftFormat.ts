@@ -5,11 +5,12 @@
  * `base_model.model.<module>.lora_A.weight` [r, in] and `...lora_B.weight` [out, r]
  * (huggingface/peft: src/peft/tuners/lora/config.py, utils/save_and_load.py).
  */
+import { createHash } from 'node:crypto';
 import { readFile, mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import * as tf from '@tensorflow/tfjs';
 import { z } from 'zod';
-import { SafetensorsFile, writeSafetensors } from '../model/index.js';
+import { SafetensorsFile, decodeSafetensors, encodeSafetensors, writeSafetensors } from '../model/index.js';
 import type { CausalLm, TensorToWrite } from '../model/index.js';
 import { ConfidantError } from '../shared/confidantError.js';
 import { LoraAdapter, matchesTarget } from './loraAdapter.js';
@@ -41,14 +42,12 @@ const AdapterConfigSchema = z.object({
   base_model_name_or_path: z.string().nullish(),
 });
 
-/** Writes `dir/adapter_config.json` and `dir/adapter_model.safetensors`. */
-export async function saveAdapter(
+/** PEFT's adapter_config.json for an adapter. */
+export function peftConfig(
   adapter: LoraAdapter,
   model: CausalLm,
-  dir: string,
   options: { baseModelNameOrPath?: string } = {},
-): Promise<void> {
-  await mkdir(dir, { recursive: true });
+): Record<string, unknown> {
   const o = adapter.options;
   const config = {
     alpha_pattern: {},
@@ -72,19 +71,95 @@ export async function saveAdapter(
     use_dora: false,
     use_rslora: o.useRslora ?? false,
   };
-  const tensors = new Map<string, TensorToWrite>();
+  return config;
+}
+
+async function adapterTensors(
+  adapter: LoraAdapter,
+): Promise<Map<string, { shape: number[]; data: Float32Array }>> {
+  const tensors = new Map<string, { shape: number[]; data: Float32Array }>();
   for (const m of adapter.modules) {
     tensors.set(`${PREFIX}${m.module.name}.lora_A.weight`, {
-      shape: m.a.shape,
-      dtype: 'F32',
+      shape: [...m.a.shape],
       data: (await m.a.data()) as Float32Array,
     });
     tensors.set(`${PREFIX}${m.module.name}.lora_B.weight`, {
-      shape: m.b.shape,
-      dtype: 'F32',
+      shape: [...m.b.shape],
       data: (await m.b.data()) as Float32Array,
     });
   }
+  return tensors;
+}
+
+/**
+ * The adapter as one in-memory safetensors file (PEFT key names) with its
+ * adapter_config.json in the metadata, for the encrypted store; never touches the disk.
+ */
+export async function adapterArchive(
+  adapter: LoraAdapter,
+  model: CausalLm,
+  options: { baseModelNameOrPath?: string } = {},
+): Promise<{ bytes: Buffer; config: Record<string, unknown>; weightsSha256: string }> {
+  const config = peftConfig(adapter, model, options);
+  const tensors = await adapterTensors(adapter);
+  const weights = encodeSafetensors(tensors, { format: 'pt' });
+  const bytes = encodeSafetensors(tensors, { format: 'pt', adapter_config: JSON.stringify(config) });
+  return { bytes, config, weightsSha256: createHash('sha256').update(weights).digest('hex') };
+}
+
+/** Writes an archive from `adapterArchive` out as a PEFT folder. */
+export async function exportAdapterArchive(
+  bytes: Uint8Array,
+  dir: string,
+  source = 'stored adapter',
+): Promise<void> {
+  const { tensors, metadata } = decodeSafetensors(bytes, source);
+  if (!metadata.adapter_config) {
+    throw new ConfidantError('ADAPTER_CONFIG_INVALID', 'the stored adapter has no adapter_config', {
+      where: { file: source },
+    });
+  }
+  await mkdir(dir, { recursive: true });
+  await writeFile(join(dir, 'adapter_model.safetensors'), encodeSafetensors(tensors, { format: 'pt' }));
+  await writeFile(
+    join(dir, 'adapter_config.json'),
+    `${JSON.stringify(JSON.parse(metadata.adapter_config), null, 2)}\n`,
+  );
+}
+
+/** Loads an archive from `adapterArchive` for `model`, with the same checks as a folder. */
+export async function loadAdapterArchive(
+  model: CausalLm,
+  bytes: Uint8Array,
+  source = 'stored adapter',
+): Promise<LoraAdapter> {
+  const { tensors, metadata } = decodeSafetensors(bytes, source);
+  let raw: unknown;
+  try {
+    raw = JSON.parse(metadata.adapter_config ?? '');
+  } catch {
+    throw new ConfidantError('ADAPTER_CONFIG_INVALID', 'the stored adapter has no valid adapter_config', {
+      where: { file: source },
+    });
+  }
+  return adapterFromTensors(model, raw, source, source, {
+    names: [...tensors.keys()],
+    has: (k) => tensors.has(k),
+    read: async (k) => tensors.get(k)!,
+  });
+}
+
+/** Writes `dir/adapter_config.json` and `dir/adapter_model.safetensors`. */
+export async function saveAdapter(
+  adapter: LoraAdapter,
+  model: CausalLm,
+  dir: string,
+  options: { baseModelNameOrPath?: string } = {},
+): Promise<void> {
+  await mkdir(dir, { recursive: true });
+  const config = peftConfig(adapter, model, options);
+  const tensors = new Map<string, TensorToWrite>();
+  for (const [name, t] of await adapterTensors(adapter)) tensors.set(name, { ...t, dtype: 'F32' });
   await writeSafetensors(join(dir, 'adapter_model.safetensors'), tensors, { format: 'pt' });
   await writeFile(join(dir, 'adapter_config.json'), `${JSON.stringify(config, null, 2)}\n`);
 }
@@ -105,6 +180,33 @@ export async function loadAdapter(model: CausalLm, dir: string): Promise<LoraAda
       },
     );
   }
+  const file = join(dir, 'adapter_model.safetensors');
+  const st = await SafetensorsFile.open(file);
+  try {
+    return await adapterFromTensors(model, raw, configFile, file, {
+      names: st.names,
+      has: (k) => st.header.tensors.has(k),
+      read: (k) => st.readFloat(k),
+    });
+  } finally {
+    await st.close();
+  }
+}
+
+/** Where adapter tensors come from: a safetensors file or an in-memory archive. */
+interface TensorSource {
+  readonly names: readonly string[];
+  has(name: string): boolean;
+  read(name: string): Promise<{ shape: readonly number[]; data: Float32Array }>;
+}
+
+async function adapterFromTensors(
+  model: CausalLm,
+  raw: unknown,
+  configFile: string,
+  file: string,
+  st: TensorSource,
+): Promise<LoraAdapter> {
   const parsed = AdapterConfigSchema.safeParse(raw);
   if (!parsed.success) {
     const issue = parsed.error.issues[0]!;
@@ -125,8 +227,6 @@ export async function loadAdapter(model: CausalLm, dir: string): Promise<LoraAda
     targetModules: c.target_modules,
     useRslora: c.use_rslora,
   };
-  const file = join(dir, 'adapter_model.safetensors');
-  const st = await SafetensorsFile.open(file);
   const weights = new Map<string, { a: tf.Tensor2D; b: tf.Tensor2D }>();
   try {
     const known = new Set<string>();
@@ -140,7 +240,7 @@ export async function loadAdapter(model: CausalLm, dir: string): Promise<LoraAda
           `${PREFIX}${module.name}.${part}.weight`,
           `${PREFIX}${module.name}.${part}.default.weight`,
         ];
-        const key = candidates.find((k) => st.header.tensors.has(k));
+        const key = candidates.find((k) => st.has(k));
         if (!key) {
           throw new ConfidantError(
             'ADAPTER_MISSING_TENSOR',
@@ -151,7 +251,7 @@ export async function loadAdapter(model: CausalLm, dir: string): Promise<LoraAda
             },
           );
         }
-        const t = await st.readFloat(key);
+        const t = await st.read(key);
         if (t.shape.length !== 2 || t.shape[0] !== shape[0] || t.shape[1] !== shape[1]) {
           throw new ConfidantError(
             'ADAPTER_SHAPE_MISMATCH',
@@ -187,8 +287,6 @@ export async function loadAdapter(model: CausalLm, dir: string): Promise<LoraAda
   } catch (error) {
     for (const w of weights.values()) tf.dispose([w.a, w.b]);
     throw error;
-  } finally {
-    await st.close();
   }
   return LoraAdapter.fromWeights(model, options, weights);
 }

@@ -10,7 +10,13 @@ export type {
 export { parseModelConfig, readModelConfig, SUPPORTED_MODEL_TYPES } from './config.js';
 export type { Gpt2Config, LlamaConfig, ModelConfig, RopeScaling } from './config.js';
 export { Checkpoint } from './checkpoint.js';
-export { SafetensorsFile, writeSafetensors, parseHeader } from './safetensors.js';
+export {
+  SafetensorsFile,
+  writeSafetensors,
+  parseHeader,
+  encodeSafetensors,
+  decodeSafetensors,
+} from './safetensors.js';
 export type { FloatTensorData, SafetensorsDtype, TensorInfo, TensorToWrite } from './safetensors.js';
 export { TextTokenizer } from './tokenizer.js';
 export { KvCache } from './kvCache.js';

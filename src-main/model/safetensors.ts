@@ -315,3 +315,57 @@ export async function writeSafetensors(
     await handle.close();
   }
 }
+
+/**
+ * The same format in memory, for small tensor sets that must never touch the disk in
+ * plaintext (training checkpoints go straight into an encrypted blob). F32 only.
+ */
+export function encodeSafetensors(
+  tensors: ReadonlyMap<string, FloatTensorData>,
+  metadata?: Record<string, string>,
+): Buffer {
+  const entries = [...tensors.entries()].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+  const header: Record<string, unknown> = {};
+  if (metadata) header.__metadata__ = metadata;
+  let offset = 0;
+  for (const [name, t] of entries) {
+    if (t.shape.reduce((a, b) => a * b, 1) !== t.data.length) {
+      throw new RangeError(`tensor "${name}" has ${t.data.length} values for shape [${t.shape.join(', ')}]`);
+    }
+    header[name] = { dtype: 'F32', shape: t.shape, data_offsets: [offset, offset + t.data.byteLength] };
+    offset += t.data.byteLength;
+  }
+  let json = JSON.stringify(header);
+  json += ' '.repeat(Math.ceil(Buffer.byteLength(json) / 8) * 8 - Buffer.byteLength(json));
+  const headerBytes = Buffer.from(json, 'utf8');
+  const out = Buffer.alloc(8 + headerBytes.byteLength + offset);
+  out.writeBigUInt64LE(BigInt(headerBytes.byteLength));
+  headerBytes.copy(out, 8);
+  let at = 8 + headerBytes.byteLength;
+  for (const [, t] of entries) {
+    Buffer.from(t.data.buffer, t.data.byteOffset, t.data.byteLength).copy(out, at);
+    at += t.data.byteLength;
+  }
+  return out;
+}
+
+/** Parses an in-memory safetensors buffer (validated like a file); F32 tensors only. */
+export function decodeSafetensors(
+  bytes: Uint8Array,
+  source: string,
+): { tensors: Map<string, FloatTensorData>; metadata: Readonly<Record<string, string>> } {
+  if (bytes.byteLength < 8) throw corrupt(source, 'too short for a safetensors header');
+  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  const headerLength = view.getBigUint64(0, true);
+  if (headerLength > BigInt(Math.min(MAX_HEADER_BYTES, bytes.byteLength - 8))) {
+    throw corrupt(source, `header length ${headerLength} does not fit the ${bytes.byteLength}-byte buffer`);
+  }
+  const header = parseHeader(source, bytes.subarray(8, 8 + Number(headerLength)), bytes.byteLength);
+  const tensors = new Map<string, FloatTensorData>();
+  for (const [name, info] of header.tensors) {
+    if (info.dtype !== 'F32') throw corrupt(source, `tensor "${name}" is ${info.dtype}, expected F32`, name);
+    const copy = new Uint8Array(bytes.subarray(info.begin, info.end));
+    tensors.set(name, { shape: [...info.shape], data: new Float32Array(copy.buffer) });
+  }
+  return { tensors, metadata: header.metadata };
+}

@@ -38,8 +38,8 @@ export const RunConfigSchema = z
     dataset: z
       .object({
         id: z.string().min(1),
-        trainSplit: z.string().default('train'),
-        evalSplit: z.string().default('eval'),
+        trainSplit: z.enum(['train', 'validation', 'test']).default('train'),
+        evalSplit: z.enum(['train', 'validation', 'test']).default('validation'),
       })
       .strict(),
     lora: z
@@ -82,7 +82,18 @@ export const RunConfigSchema = z
     microBatchSize: z.number().int().positive().default(8),
     maxSequenceLength: z.number().int().min(8).max(8192).default(128),
     evalEveryEpoch: z.boolean().default(true),
+    /** Fraction of training units set aside, before training, as the audit's non-members. */
+    auditHoldoutFraction: z.number().min(0).max(0.5).default(0.1),
+    /** Audit canaries inserted into the training data (issue: privacy audit), or none. */
+    canaries: z
+      .object({
+        repetitions: z.array(z.number().int().min(1).max(64)).min(1).default([1, 2, 4, 8]),
+        perRepetition: z.number().int().min(1).max(100).default(2),
+      })
+      .strict()
+      .optional(),
     evalEverySteps: z.number().int().positive().optional(),
+    /** Stop when the eval loss has not improved for this many evaluations. */
     earlyStoppingPatience: z.number().int().positive().optional(),
     checkpointEverySteps: z.number().int().positive().default(50),
     backend: BackendSchema.default('auto'),

@@ -24,7 +24,7 @@ import {
   scoringIds,
 } from '../../model/index.js';
 import { Store } from '../../store/index.js';
-import { bundledModelDir } from './bundledModel.js';
+import { bundledModelDir } from '../../model/bundledModel.js';
 import { prepareDemoFolder } from './demoOutput.js';
 
 export interface DemoOptions {

@@ -6,6 +6,7 @@
 import { ConfidantError } from '../../shared/confidantError.js';
 import type { SqliteDatabase } from '../encryptedDatabase.js';
 import createCoreTables from './0010-create-core-tables.js';
+import addRunSummary from './0020-run-summary.js';
 
 export interface Migration {
   version: number;
@@ -15,6 +16,7 @@ export interface Migration {
 
 export const MIGRATIONS: readonly Migration[] = [
   { version: 10, name: 'create-core-tables', up: createCoreTables },
+  { version: 20, name: 'run-summary', up: addRunSummary },
 ];
 
 export const LATEST_SCHEMA_VERSION = MIGRATIONS[MIGRATIONS.length - 1]?.version ?? 0;

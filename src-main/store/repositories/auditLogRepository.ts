@@ -21,7 +21,8 @@ export type AuditAction =
   | 'audit'
   | 'export'
   | 'unlearn'
-  | 'report';
+  | 'report'
+  | 'budget';
 
 export type AuditDetails = Record<string, string | number | boolean | null>;
 

@@ -60,6 +60,35 @@ export class PrivacyRepository {
       .get(result.lastInsertRowid) as LedgerRow;
   }
 
+  /**
+   * Charges `steps` more steps to the run's ledger, write-ahead (before the steps' results
+   * exist): extends the run's last segment when the parameters match and the steps follow
+   * on, otherwise starts a new one. One transaction, so a crash leaves it whole.
+   */
+  chargeSteps(runId: number, segment: LedgerSegment): LedgerRow {
+    return this.db.transaction(() => {
+      const last = this.db
+        .prepare(`SELECT ${ledgerColumns} FROM privacy_ledger WHERE run_id = ? ORDER BY id DESC LIMIT 1`)
+        .get(runId) as LedgerRow | undefined;
+      if (
+        last &&
+        last.checkpointId === null &&
+        last.firstStep + last.steps === segment.firstStep &&
+        last.sampleRate === segment.sampleRate &&
+        last.noiseMultiplier === segment.noiseMultiplier &&
+        last.clipNorm === segment.clipNorm &&
+        last.unitCount === segment.unitCount &&
+        last.privacyUnit === segment.privacyUnit
+      ) {
+        this.db
+          .prepare('UPDATE privacy_ledger SET steps = steps + ? WHERE id = ?')
+          .run(segment.steps, last.id);
+        return { ...last, steps: last.steps + segment.steps };
+      }
+      return this.appendLedger(runId, segment);
+    })();
+  }
+
   /** The run's ledger in step order, up to a checkpoint's segments when one is given. */
   ledger(runId: number, upToCheckpointId?: number): LedgerRow[] {
     return this.db

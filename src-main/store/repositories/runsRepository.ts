@@ -11,6 +11,8 @@ export interface RunRow {
   status: RunStatus;
   /** The run configuration as JSON (the train module owns its schema). */
   configJson: string;
+  /** The final training summary as JSON, once the run has finished. */
+  summaryJson: string | null;
   createdAt: string;
   finishedAt: string | null;
 }
@@ -24,7 +26,7 @@ export interface MetricRow {
 }
 
 const runColumns = `id, project_id AS projectId, dataset_id AS datasetId, name, status, config_json AS configJson,
-  created_at AS createdAt, finished_at AS finishedAt`;
+  summary_json AS summaryJson, created_at AS createdAt, finished_at AS finishedAt`;
 
 export class RunsRepository {
   constructor(private readonly db: SqliteDatabase) {}
@@ -44,6 +46,17 @@ export class RunsRepository {
       .prepare('UPDATE runs SET status = ?, finished_at = ? WHERE id = ?')
       .run(status, finished ? new Date().toISOString() : null, id);
     return this.require(id);
+  }
+
+  setSummary(id: number, summary: unknown): void {
+    this.db.prepare('UPDATE runs SET summary_json = ? WHERE id = ?').run(JSON.stringify(summary), id);
+  }
+
+  /** Runs that trained on a dataset, oldest first. */
+  listForDataset(datasetId: number): RunRow[] {
+    return this.db
+      .prepare(`SELECT ${runColumns} FROM runs WHERE dataset_id = ? ORDER BY id`)
+      .all(datasetId) as RunRow[];
   }
 
   get(id: number): RunRow | undefined {

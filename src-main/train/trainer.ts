@@ -1,0 +1,656 @@
+/**
+ * `confidant train`: LoRA fine-tuning of a local causal LM on a dataset of the encrypted
+ * store, non-private or with DP-SGD (Abadi et al. 2016) under Poisson sampling, accounted
+ * by RDP and PRV (the larger ε is the one reported and charged).
+ *
+ * One step: draw the batch (Poisson sampling of privacy units from node:crypto for DP runs;
+ * a seeded shuffle for non-private runs), pack its records into fixed micro-batches,
+ * compute per-example LoRA gradients (per-example copies), sum them per unit, clip each
+ * unit, add N(0, σ²C²), divide by the expected batch size, and take an AdamW step.
+ * Gradient accumulation over the micro-batches is what makes the logical batch.
+ *
+ * Crash safety and ε: every DP step is charged to the run's ledger in the store BEFORE it
+ * runs (write-ahead), so a `kill -9` can lose training progress but never accounting.
+ * Checkpoints save the adapter, the optimizer and the exact ledger of the steps the saved
+ * adapter has seen; `--resume` continues from the latest one. Steps charged after that
+ * checkpoint stay charged (conservative: ε is never under-counted). Every release of
+ * information that depends on training (an eval loss) happens after the checkpoint
+ * covering it is committed.
+ */
+import { createHash } from 'node:crypto';
+import { readdirSync, readFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import * as tf from '@tensorflow/tfjs';
+import { createAccountant } from '../accountants/index.js';
+import { checkBudget } from '../dp/privacyBudget.js';
+import { PrivacyLedger, type LedgerSegment as DpSegment } from '../dp/privacyLedger.js';
+import { privacySpent } from '../dp/privacySpent.js';
+import { PoissonSampler } from '../dp/poissonSampler.js';
+import { cryptoRandomSource, type RandomSource } from '../dp/randomSource.js';
+import { initBackend } from '../engine/initBackend.js';
+import { LoraAdapter, adapterArchive, defaultTargetModules } from '../lora/index.js';
+import type { CausalLm } from '../model/index.js';
+import { TextTokenizer, loadModel, parameterCount } from '../model/index.js';
+import { bundledModelDir } from '../model/bundledModel.js';
+import { ConfidantError } from '../shared/confidantError.js';
+import type { Store, RunRow } from '../store/index.js';
+import pkg from '../../package.json' with { type: 'json' };
+import { AdamW } from './adamW.js';
+import { evaluate } from './evaluate.js';
+import { learningRateAt } from './learningRateSchedule.js';
+import { packMicroBatches } from './microBatches.js';
+import { perExampleGradients, summedGradient } from './perExampleGradients.js';
+import { privateGradient } from './privateGradient.js';
+import { resolveDelta, type RunConfig } from './runConfig.js';
+import { sanityChecks } from './sanityChecks.js';
+import { loadLatestCheckpoint, saveCheckpoint, type TrainerState } from './trainingCheckpoint.js';
+import {
+  loadTrainingData,
+  resolveDataset,
+  seededShuffle,
+  type TrainingData,
+  type TrainingExample,
+} from './trainingData.js';
+import type { TrainingEventListener } from './trainingEvents.js';
+import { TrainingSummarySchema, type TrainingSummary } from './trainingSummary.js';
+
+export interface TrainOptions {
+  readonly store: Store;
+  readonly config: RunConfig;
+  /** A name for the run (e.g. the config file's name). */
+  readonly runName: string;
+  /** Resume this run from its latest checkpoint. */
+  readonly resumeRunId?: number;
+  /** Raise the dataset's budget to this ε before checking (recorded in the audit log). */
+  readonly raiseBudgetTo?: number;
+  readonly onEvent?: TrainingEventListener;
+  /** Only for statistical tests; production always uses node:crypto. */
+  readonly randomSource?: RandomSource;
+  /** Extra training texts, each its own unit (audit canaries). */
+  readonly extraTrainTexts?: readonly { key: string; text: string }[];
+}
+
+export interface TrainResult {
+  readonly summary: TrainingSummary;
+  readonly runId: number;
+  readonly adapter: LoraAdapter;
+  readonly model: CausalLm;
+  readonly tokenizer: TextTokenizer;
+  readonly data: TrainingData;
+}
+
+export function modelDirectory(model: string): string {
+  return model === 'bundled' ? bundledModelDir() : resolve(model);
+}
+
+/** SHA-256 over the model folder's weight and config files, in name order. */
+export function hashModelFolder(dir: string): string {
+  const hash = createHash('sha256');
+  const files = readdirSync(dir)
+    .filter((f) => f.endsWith('.safetensors') || f === 'config.json')
+    .sort();
+  for (const f of files) hash.update(f).update(readFileSync(join(dir, f)));
+  return hash.digest('hex');
+}
+
+/** The dataset's content hash: SHA-256 over its records' content hashes in order. */
+function hashDataset(store: Store, datasetId: number): string {
+  const hash = createHash('sha256');
+  for (const r of store.records.iterate(datasetId)) hash.update(r.contentSha256);
+  return hash.digest('hex');
+}
+
+function toDpSegments(
+  rows: readonly {
+    sampleRate: number;
+    noiseMultiplier: number;
+    clipNorm: number;
+    unitCount: number;
+    steps: number;
+  }[],
+): DpSegment[] {
+  return rows.map((r) => ({
+    samplingRate: r.sampleRate,
+    noiseMultiplier: r.noiseMultiplier,
+    clipNorm: r.clipNorm,
+    unitCount: r.unitCount,
+    steps: r.steps,
+  }));
+}
+
+/** Everything a dataset already spent: the charged ledgers of its other runs. */
+function pastCharges(store: Store, datasetId: number, excludeRunId?: number): DpSegment[][] {
+  return store.runs
+    .listForDataset(datasetId)
+    .filter((r) => r.id !== excludeRunId)
+    .map((r) => toDpSegments(store.privacy.ledger(r.id)))
+    .filter((s) => s.length > 0);
+}
+
+function nonPrivateRuns(store: Store, datasetId: number, excludeRunId?: number): RunRow[] {
+  return store.runs.listForDataset(datasetId).filter((r) => {
+    if (r.id === excludeRunId || r.status === 'created') return false;
+    return (JSON.parse(r.configJson) as { privacy?: { mode?: string } }).privacy?.mode === 'none';
+  });
+}
+
+export async function train(options: TrainOptions): Promise<TrainResult> {
+  const { store, config } = options;
+  const emit: TrainingEventListener = options.onEvent ?? (() => {});
+  const random = options.randomSource ?? cryptoRandomSource;
+  const backend = await initBackend(config.backend === 'auto' ? undefined : config.backend);
+  const modelDir = modelDirectory(config.model);
+  const { model } = await loadModel(modelDir);
+  const tokenizer = await TextTokenizer.load(modelDir);
+  const dataset = resolveDataset(store, config.dataset.id);
+  const data = loadTrainingData(store, dataset, model, tokenizer, {
+    trainSplit: config.dataset.trainSplit,
+    evalSplit: config.dataset.evalSplit,
+    privacyUnit: config.privacyUnit,
+    maxSequenceLength: Math.min(config.maxSequenceLength, model.config.contextLength),
+    seed: config.seed,
+    auditHoldoutFraction: config.auditHoldoutFraction,
+    ...(options.extraTrainTexts ? { extraTrainTexts: options.extraTrainTexts } : {}),
+  });
+  const units = data.unitExamples.length;
+  const samplingRate = config.samplingRate ?? (config.expectedBatchSize ?? 0) / units;
+  if (!(samplingRate > 0 && samplingRate <= 1)) {
+    throw new ConfidantError(
+      'train.batch-too-large',
+      `The expected batch size ${config.expectedBatchSize} is larger than the ${units} privacy units of the training split.`,
+      { where: { field: 'expectedBatchSize' }, hint: `Use at most ${units}.` },
+    );
+  }
+  const expectedBatchSize = samplingRate * units;
+  const totalSteps = config.steps ?? Math.max(1, Math.ceil((config.epochs ?? 1) / samplingRate));
+  const isPrivate = config.privacy.mode !== 'none';
+  const unitsPerBatch = Math.max(1, Math.round(expectedBatchSize));
+  // an epoch: 1/q Poisson steps (DP), or one pass over the units in slices (non-private)
+  const stepsPerEpoch = isPrivate
+    ? Math.max(1, Math.round(1 / samplingRate))
+    : Math.ceil(units / unitsPerBatch);
+  const warnings: string[] = [];
+  if (data.truncated > 0) {
+    warnings.push(
+      `${data.truncated} record(s) were longer than ${config.maxSequenceLength} tokens and were truncated.`,
+    );
+  }
+
+  // privacy parameters: δ, then σ (calibrated so that max(RDP, PRV) ≤ target ε)
+  let delta: number | null = null;
+  let sigma: number | null = null;
+  if (config.privacy.mode !== 'none') {
+    const resolved = resolveDelta(config.privacy.delta, units);
+    delta = resolved.delta;
+    warnings.push(...resolved.warnings);
+    if (config.privacy.mode === 'noise-multiplier') {
+      sigma = config.privacy.noiseMultiplier;
+    } else {
+      const target = config.privacy.epsilon;
+      sigma = createAccountant(config.accountant).sigmaForTargetEpsilon(
+        target,
+        delta,
+        samplingRate,
+        totalSteps,
+      );
+      const planned = (s: number) =>
+        privacySpent(
+          [
+            {
+              samplingRate,
+              noiseMultiplier: s,
+              clipNorm: config.clipNorm,
+              unitCount: units,
+              steps: totalSteps,
+            },
+          ],
+          delta!,
+        ).epsilon;
+      while (planned(sigma) > target) sigma *= 1.002; // the printed ε is max(RDP, PRV)
+    }
+  }
+
+  // the run: new, or resumed from its latest checkpoint
+  let run: RunRow;
+  if (options.resumeRunId !== undefined) {
+    const found = store.runs.get(options.resumeRunId);
+    if (!found) {
+      throw new ConfidantError('train.run-not-found', `There is no run ${options.resumeRunId} to resume.`, {
+        hint: 'List runs with `confidant train --list`.',
+      });
+    }
+    if (found.status === 'completed') {
+      throw new ConfidantError('train.run-finished', `Run ${found.id} has already completed.`, {
+        hint: 'Start a new run instead of resuming.',
+      });
+    }
+    if (JSON.stringify(JSON.parse(found.configJson)) !== JSON.stringify(config)) {
+      throw new ConfidantError(
+        'train.config-changed',
+        `The configuration differs from the one run ${found.id} started with; a resumed run must continue exactly.`,
+        { hint: 'Resume with the original configuration file, or start a new run.' },
+      );
+    }
+    run = found;
+  } else {
+    run = store.runs.create({
+      projectId: dataset.projectId,
+      datasetId: dataset.id,
+      name: options.runName,
+      config,
+    });
+  }
+
+  // budget: refuse before any step if the dataset cannot afford the run
+  const budgetRow = store.privacy.budget(dataset.id);
+  if (budgetRow) {
+    let budget = { epsilon: budgetRow.epsilon, delta: budgetRow.delta };
+    if (options.raiseBudgetTo !== undefined && options.raiseBudgetTo > budget.epsilon) {
+      store.privacy.setBudget(dataset.id, options.raiseBudgetTo, budget.delta);
+      store.auditLog.append('budget', `dataset:${dataset.id}`, {
+        from: budget.epsilon,
+        to: options.raiseBudgetTo,
+        delta: budget.delta,
+        reason: `raised explicitly for run ${run.id}`,
+      });
+      budget = { epsilon: options.raiseBudgetTo, delta: budget.delta };
+    }
+    const refuse = (message: string, details: Record<string, number | string>) => {
+      store.auditLog.append('train', `run:${run.id}`, { refused: true, dataset: dataset.id, ...details });
+      if (options.resumeRunId === undefined) store.runs.setStatus(run.id, 'cancelled');
+      throw new ConfidantError('privacy.budget-exceeded', message, {
+        where: { field: 'privacy' },
+        hint:
+          'Train for fewer steps or with more noise (a smaller target ε), or raise the dataset budget explicitly ' +
+          'with --raise-budget <ε> (the change is recorded in the audit log).',
+      });
+    };
+    if (!isPrivate || nonPrivateRuns(store, dataset.id, run.id).length > 0) {
+      refuse(
+        `Dataset "${dataset.name}" has a privacy budget (ε = ${budget.epsilon}), and a non-private run ${isPrivate ? 'already used it, so its ε is unbounded' : 'would spend an unbounded ε'}.`,
+        { reason: 'non-private' },
+      );
+    }
+    const own = toDpSegments(store.privacy.ledger(run.id));
+    const remaining = totalSteps - (store.checkpoints.latest(run.id)?.step ?? 0);
+    const budgetCheck = checkBudget(
+      budget,
+      [...pastCharges(store, dataset.id, run.id), own],
+      [
+        {
+          samplingRate,
+          noiseMultiplier: sigma!,
+          clipNorm: config.clipNorm,
+          unitCount: units,
+          steps: remaining,
+        },
+      ],
+    );
+    if (!budgetCheck.allowed) {
+      refuse(
+        `This run would bring the privacy spent on dataset "${dataset.name}" to ε = ${budgetCheck.afterRun.epsilon.toFixed(2)}, ` +
+          `over its budget of ε = ${budget.epsilon} (δ = ${budget.delta}); earlier runs already spent ε = ${budgetCheck.spent.epsilon.toFixed(2)}.`,
+        { planned: budgetCheck.afterRun.epsilon, budget: budget.epsilon },
+      );
+    }
+  }
+
+  // adapter, optimizer, state
+  const targetModules = config.lora.targetModules ?? defaultTargetModules(model);
+  const adapter = LoraAdapter.create(
+    model,
+    { r: config.lora.rank, alpha: config.lora.alpha, dropout: config.lora.dropout, targetModules },
+    config.seed,
+  );
+  const variables = adapter.trainableVariables;
+  const shapes = variables.map((v) => [...v.shape]);
+  const sizes = variables.map((v) => v.size);
+  const initialParams = await Promise.all(variables.map(async (v) => (await v.data()) as Float32Array));
+  let params: Float32Array[] = initialParams.map((p) => p.slice());
+  const optimizerSettings = {
+    beta1: config.optimizer.beta1,
+    beta2: config.optimizer.beta2,
+    weightDecay: config.optimizer.weightDecay,
+  };
+  let optimizer = new AdamW(optimizerSettings, sizes);
+  const evalBatch = Math.max(1, config.microBatchSize);
+  let state: TrainerState;
+  let modelLedger: PrivacyLedger | null = isPrivate
+    ? new PrivacyLedger(`run-${run.id}`, config.privacyUnit, delta!)
+    : null;
+  const resumed = options.resumeRunId !== undefined ? loadLatestCheckpoint(store, run.id, shapes) : undefined;
+  if (resumed) {
+    params = resumed.params;
+    optimizer = new AdamW(optimizerSettings, sizes, resumed.adam);
+    state = resumed.state;
+    modelLedger = resumed.ledger;
+    if (state.noiseMultiplier !== sigma || state.samplingRate !== samplingRate) {
+      throw new ConfidantError(
+        'train.config-changed',
+        'The checkpoint was trained with other privacy parameters.',
+        {
+          hint: 'Resume with the original configuration.',
+        },
+      );
+    }
+  } else {
+    const base = await evaluate(model, data.evaluation, undefined, evalBatch);
+    state = {
+      version: 1,
+      step: 0,
+      totalSteps,
+      noiseMultiplier: sigma,
+      samplingRate,
+      delta,
+      baseEvalLoss: base.loss,
+      trainCurve: [],
+      evalCurve: [],
+      bestEvalLoss: null,
+      evalsWithoutImprovement: 0,
+      noiseRatioSum: 0,
+      noiseRatioCount: 0,
+      tokens: 0,
+      seconds: 0,
+      earlyStopped: false,
+      ledger: null,
+    };
+  }
+  const assignParams = () => variables.forEach((v, k) => v.assign(tf.tensor(params[k]!, shapes[k]!)));
+  assignParams();
+  store.runs.setStatus(run.id, 'running');
+  store.auditLog.append('train', `run:${run.id}`, {
+    event: resumed ? 'resumed' : 'started',
+    dataset: dataset.id,
+    privacy: config.privacy.mode,
+    step: state.step,
+  });
+  emit({
+    type: 'train.started',
+    runId: run.id,
+    startStep: state.step,
+    totalSteps,
+    trainUnits: units,
+    expectedBatchSize,
+    noiseMultiplier: sigma,
+    delta,
+    backend: backend.name,
+    warnings,
+  });
+
+  const checkpoint = (): number => {
+    state.ledger = modelLedger ? modelLedger.toJSON() : null;
+    const id = saveCheckpoint(store, run.id, { params, shapes, adam: optimizer.state, state });
+    emit({
+      type: 'train.checkpoint',
+      step: state.step,
+      checkpointId: id,
+      epsilon: modelLedger ? privacySpent(modelLedger.history(), delta!).epsilon : null,
+    });
+    return id;
+  };
+  const evaluateNow = async (): Promise<void> => {
+    const result = await evaluate(model, data.evaluation, adapter.adapterMap(), evalBatch);
+    state.evalCurve.push({ step: state.step, loss: result.loss, perplexity: result.perplexity });
+    if (state.bestEvalLoss === null || result.loss < state.bestEvalLoss - 1e-4) {
+      state.bestEvalLoss = result.loss;
+      state.evalsWithoutImprovement = 0;
+    } else {
+      state.evalsWithoutImprovement += 1;
+    }
+    checkpoint(); // commit before releasing the number
+    emit({ type: 'train.eval', step: state.step, loss: result.loss, perplexity: result.perplexity });
+  };
+
+  const sampler = isPrivate ? new PoissonSampler(units, samplingRate, random) : null;
+  const rdp = createAccountant('rdp');
+  const started = performance.now();
+  const secondsBefore = state.seconds;
+  let tokensThisSession = 0;
+  let lastEpsilon: number | null = null;
+  let lastEpsilonAt = -Infinity;
+
+  while (state.step < totalSteps && !state.earlyStopped) {
+    const step = state.step;
+    const batchUnits = sampler
+      ? Array.from(sampler.sample())
+      : nonPrivateBatch(units, unitsPerBatch, step, stepsPerEpoch, config.seed);
+    if (isPrivate) {
+      store.privacy.chargeSteps(run.id, {
+        firstStep: step,
+        steps: 1,
+        sampleRate: samplingRate,
+        noiseMultiplier: sigma!,
+        clipNorm: config.clipNorm,
+        unitCount: units,
+        privacyUnit: config.privacyUnit,
+      });
+      modelLedger!.record({
+        samplingRate,
+        noiseMultiplier: sigma!,
+        clipNorm: config.clipNorm,
+        unitCount: units,
+      });
+    }
+    const examples: TrainingExample[] = batchUnits.flatMap((u) =>
+      data.unitExamples[u]!.map((i) => data.train[i]!),
+    );
+    let lossSum = 0;
+    let tokens = 0;
+    let gradient: Float32Array[];
+    if (isPrivate) {
+      const unitGrads = new Map<number, Float32Array[]>();
+      for (const batch of packMicroBatches(examples, config.microBatchSize)) {
+        const res = await perExampleGradients(model, adapter, batch, { training: config.lora.dropout > 0 });
+        batch.examples.forEach((e, r) => {
+          const acc = unitGrads.get(e.unit);
+          if (!acc) unitGrads.set(e.unit, res.perRow[r]!);
+          else res.perRow[r]!.forEach((g, k) => addInto(acc[k]!, g));
+          tokens += res.tokens[r]!;
+        });
+      }
+      const pg = privateGradient(
+        [...unitGrads.values()],
+        sizes,
+        {
+          noiseMultiplier: sigma!,
+          clipNorm: config.clipNorm,
+          clipping: config.clipping,
+          expectedBatchSize,
+        },
+        random,
+      );
+      gradient = pg.gradient;
+      state.noiseRatioSum += pg.noiseRatio;
+      state.noiseRatioCount += 1;
+    } else {
+      gradient = sizes.map((n) => new Float32Array(n));
+      for (const batch of packMicroBatches(examples, config.microBatchSize)) {
+        const res = await summedGradient(model, adapter, batch, { training: config.lora.dropout > 0 });
+        res.sum.forEach((g, k) => addInto(gradient[k]!, g));
+        res.losses.forEach((l) => (lossSum += l));
+        res.tokens.forEach((t) => (tokens += t));
+      }
+      const n = Math.max(1, examples.length);
+      for (const g of gradient) for (let i = 0; i < g.length; i += 1) g[i]! /= n;
+    }
+    const lr = learningRateAt(
+      step,
+      totalSteps,
+      config.optimizer.learningRate,
+      config.optimizer.warmupSteps,
+      config.optimizer.schedule,
+    );
+    optimizer.step(params, gradient, lr);
+    assignParams();
+    state.step += 1;
+    state.tokens += tokens;
+    tokensThisSession += tokens;
+    const trainLoss = isPrivate || examples.length === 0 ? null : lossSum / examples.length;
+    if (trainLoss !== null) state.trainCurve.push({ step: state.step, loss: trainLoss });
+    const elapsed = (performance.now() - started) / 1000;
+    state.seconds = secondsBefore + elapsed;
+    if (isPrivate && (performance.now() - lastEpsilonAt > 1000 || state.step === totalSteps)) {
+      lastEpsilon = rdp.epsilonOfHistory(
+        modelLedger!.history().map((s) => ({ q: s.samplingRate, sigma: s.noiseMultiplier, steps: s.steps })),
+        delta!,
+      );
+      lastEpsilonAt = performance.now();
+    }
+    const perStep = elapsed / Math.max(1, state.step - (resumed?.state.step ?? 0));
+    emit({
+      type: 'train.step',
+      step: state.step,
+      totalSteps,
+      loss: trainLoss,
+      learningRate: lr,
+      epsilon: isPrivate ? lastEpsilon : null,
+      tokensPerSecond: elapsed > 0 ? tokensThisSession / elapsed : 0,
+      etaSeconds: perStep * (totalSteps - state.step),
+    });
+    const epochEnd = config.evalEveryEpoch && state.step % stepsPerEpoch === 0;
+    const kEnd = config.evalEverySteps !== undefined && state.step % config.evalEverySteps === 0;
+    if ((epochEnd || kEnd) && state.step < totalSteps) {
+      await evaluateNow();
+      if (
+        config.earlyStoppingPatience !== undefined &&
+        state.evalsWithoutImprovement >= config.earlyStoppingPatience
+      ) {
+        state.earlyStopped = true;
+      }
+    } else if (state.step % config.checkpointEverySteps === 0 && state.step < totalSteps) {
+      checkpoint();
+    }
+  }
+
+  // the end: final evaluation (committed first), sanity checks, the adapter and the summary
+  await evaluateNow();
+  const finalEval = state.evalCurve.at(-1)!;
+  const checks = sanityChecks({
+    initialParams,
+    finalParams: params,
+    baseEvalLoss: state.baseEvalLoss,
+    finalEvalLoss: finalEval.loss,
+    meanNoiseRatio: isPrivate
+      ? state.noiseRatioCount > 0
+        ? state.noiseRatioSum / state.noiseRatioCount
+        : 0
+      : null,
+  });
+  const adapterBytes = await adapterArchive(adapter, model, { baseModelNameOrPath: config.model });
+  const adapterBlob = store.blobs.put('adapter', adapterBytes.bytes);
+  store.checkpoints.createAdapter({
+    runId: run.id,
+    name: `${options.runName}-final`,
+    blobId: adapterBlob.id,
+    config: adapterBytes.config,
+  });
+  const charged = toDpSegments(store.privacy.ledger(run.id));
+  const spent = isPrivate ? privacySpent(charged, delta!) : null;
+  let budgetAfter: TrainingSummary['privacy']['budget'] = null;
+  const budgetNow = store.privacy.budget(dataset.id);
+  if (budgetNow && isPrivate) {
+    const total = privacySpent(
+      [...pastCharges(store, dataset.id, run.id).flat(), ...charged],
+      budgetNow.delta,
+    );
+    budgetAfter = {
+      epsilon: budgetNow.epsilon,
+      delta: budgetNow.delta,
+      spent: total.epsilon,
+      remaining: budgetNow.epsilon - total.epsilon,
+    };
+  }
+  const summary = TrainingSummarySchema.parse({
+    version: 1,
+    runId: run.id,
+    runName: options.runName,
+    status: state.earlyStopped ? 'early-stopped' : 'completed',
+    model: {
+      path: config.model,
+      modelType: model.config.modelType,
+      parameters: parameterCount(model.config),
+      sha256: hashModelFolder(modelDir),
+    },
+    adapter: {
+      rank: config.lora.rank,
+      alpha: config.lora.alpha,
+      targetModules: [...targetModules],
+      trainableParameters: sizes.reduce((a, b) => a + b, 0),
+      sha256: adapterBytes.weightsSha256,
+    },
+    dataset: {
+      id: dataset.id,
+      name: dataset.name,
+      sha256: hashDataset(store, dataset.id),
+      trainRecords: data.train.length,
+      evalRecords: data.evaluation.length,
+      trainUnits: units,
+    },
+    privacy: {
+      mode: config.privacy.mode,
+      privacyUnit: config.privacyUnit,
+      epsilon: spent?.epsilon ?? null,
+      rdpEpsilon: spent?.rdpEpsilon ?? null,
+      prvEpsilon: spent?.prvEpsilon ?? null,
+      delta,
+      noiseMultiplier: sigma,
+      clipNorm: isPrivate ? config.clipNorm : null,
+      clipping: config.clipping,
+      samplingRate,
+      expectedBatchSize,
+      steps: state.step,
+      accountant: config.accountant,
+      budget: budgetAfter,
+    },
+    curves: { train: state.trainCurve, eval: state.evalCurve },
+    baseEvalLoss: state.baseEvalLoss,
+    finalEvalLoss: finalEval.loss,
+    finalPerplexity: finalEval.perplexity,
+    sanity: checks,
+    environment: {
+      appVersion: pkg.version,
+      backend: backend.name,
+      os: `${process.platform} ${process.arch}`,
+      node: process.version,
+    },
+    seed: config.seed,
+    config: config as unknown as Record<string, unknown>,
+    seconds: state.seconds,
+    tokensPerSecond: state.seconds > 0 ? state.tokens / state.seconds : 0,
+  });
+  store.runs.setSummary(run.id, summary);
+  store.runs.setStatus(run.id, 'completed');
+  store.auditLog.append('train', `run:${run.id}`, {
+    event: 'completed',
+    steps: state.step,
+    epsilon: spent?.epsilon ?? null,
+    sanity: checks.every((c) => c.passed) ? 'passed' : 'FAILED',
+  });
+  emit({ type: 'train.finished', summary });
+  return { summary, runId: run.id, adapter, model, tokenizer, data };
+}
+
+function addInto(target: Float32Array, source: Float32Array): void {
+  for (let i = 0; i < target.length; i += 1) target[i]! += source[i]!;
+}
+
+/**
+ * The non-private batch of a step: epoch e visits the units in a seeded permutation
+ * (seed + e) in consecutive slices, so the order is a pure function of (seed, step) and a
+ * resumed run continues it exactly.
+ */
+export function nonPrivateBatch(
+  units: number,
+  perBatch: number,
+  step: number,
+  stepsPerEpoch: number,
+  seed: number,
+): number[] {
+  const epoch = Math.floor(step / stepsPerEpoch);
+  const order = seededShuffle(
+    Array.from({ length: units }, (_, i) => i),
+    seed * 7919 + epoch,
+  );
+  const start = (step % stepsPerEpoch) * perBatch;
+  return order.slice(start, start + perBatch);
+}
