@@ -125,8 +125,13 @@ export function parseRunConfig(
   const parsed = RunConfigSchema.safeParse(value);
   if (parsed.success) return parsed.data;
   const problems = parsed.error.issues.map((issue) => {
-    const field = issue.path.map(String).join('.') || '(top level)';
-    const line = lineOf?.(issue.path);
+    // an unknown key is reported at its own line, not at the object holding it
+    const path =
+      issue.code === 'unrecognized_keys' && issue.keys.length > 0
+        ? [...issue.path, issue.keys[0]!]
+        : issue.path;
+    const field = path.map(String).join('.') || '(top level)';
+    const line = lineOf?.(path);
     return { field, line, message: issue.message };
   });
   const first = problems[0]!;

@@ -194,4 +194,108 @@ export function registerPrivacy(program: Command): void {
             `${steps} steps with sampling rate q = ${q} (${describeAccountant(mechanism, conversion)}).\n`,
     );
   });
+
+  registerPrivacyBudget(privacy);
+}
+
+interface BudgetFlags {
+  dataset?: string;
+  epsilon?: string;
+  delta?: string;
+  store?: string;
+  json?: boolean;
+}
+
+/**
+ * `confidant privacy budget --dataset D [--epsilon E --delta δ] [--json]`: shows a
+ * dataset's privacy budget and what its runs spent (composed across runs), or sets it.
+ * Every change is recorded in the audit log.
+ */
+export function registerPrivacyBudget(privacy: Command): void {
+  privacy
+    .command('budget')
+    .description("show or set a dataset's total privacy budget (ε, δ); runs that would exceed it are refused")
+    .option('--dataset <id|name>', 'the dataset')
+    .option('--epsilon <epsilon>', 'set the total ε')
+    .option('--delta <delta>', 'set δ (required with --epsilon when the dataset has no budget yet)')
+    .option('--store <dir>', 'store folder (default: CONFIDANT_HOME or the platform folder)')
+    .option('--json', 'print JSON')
+    .action(async (flags: BudgetFlags) => {
+      if (!flags.dataset) {
+        throw new ConfidantError('CLI_MISSING_OPTION', '--dataset <id|name> is required.', {
+          where: { field: '--dataset' },
+        });
+      }
+      const { withStore } = await import('./store.js');
+      const { resolveDataset } = await import('../../train/trainingData.js');
+      const { privacySpent } = await import('../../dp/privacySpent.js');
+      await withStore(flags, (store) => {
+        const dataset = resolveDataset(store, flags.dataset!);
+        let budget = store.privacy.budget(dataset.id);
+        if (flags.epsilon !== undefined) {
+          const epsilon = parseTargetEpsilon(flags.epsilon);
+          const delta = flags.delta !== undefined ? parseDelta(flags.delta) : budget?.delta;
+          if (delta === undefined) {
+            throw new ConfidantError(
+              'CLI_MISSING_OPTION',
+              '--delta is required when a dataset gets its first budget.',
+              {
+                where: { field: '--delta' },
+                hint: 'Use δ well below 1/N, e.g. 1e-5 for 10,000 patients.',
+              },
+            );
+          }
+          store.transaction(() => {
+            store.privacy.setBudget(dataset.id, epsilon, delta);
+            store.auditLog.append('budget', `dataset:${dataset.id}`, {
+              from: budget?.epsilon ?? null,
+              to: epsilon,
+              delta,
+              reason: 'set with confidant privacy budget',
+            });
+          });
+          budget = store.privacy.budget(dataset.id);
+        }
+        const runs = store.runs.listForDataset(dataset.id);
+        const segments = runs.flatMap((r) =>
+          store.privacy.ledger(r.id).map((s) => ({
+            samplingRate: s.sampleRate,
+            noiseMultiplier: s.noiseMultiplier,
+            clipNorm: s.clipNorm,
+            unitCount: s.unitCount,
+            steps: s.steps,
+          })),
+        );
+        const nonPrivate = runs.filter(
+          (r) =>
+            r.status !== 'created' &&
+            r.status !== 'cancelled' &&
+            (JSON.parse(r.configJson) as { privacy?: { mode?: string } }).privacy?.mode === 'none',
+        ).length;
+        const spent = budget ? privacySpent(segments, budget.delta) : null;
+        const result = {
+          dataset: { id: dataset.id, name: dataset.name },
+          budget: budget ? { epsilon: budget.epsilon, delta: budget.delta } : null,
+          spentEpsilon: nonPrivate > 0 ? null : (spent?.epsilon ?? null),
+          nonPrivateRuns: nonPrivate,
+          runs: runs.length,
+        };
+        if (flags.json) {
+          process.stdout.write(`${JSON.stringify(result)}\n`);
+          return;
+        }
+        const lines = [`Dataset ${dataset.id} (${dataset.name}): ${runs.length} run(s).`];
+        if (!budget)
+          lines.push('No privacy budget set: runs are not limited. Set one with --epsilon and --delta.');
+        else {
+          lines.push(`Budget: ε = ${budget.epsilon}, δ = ${budget.delta}.`);
+          lines.push(
+            nonPrivate > 0
+              ? `Spent: unbounded — ${nonPrivate} non-private run(s) used this dataset.`
+              : `Spent: ε = ${spent!.epsilon.toFixed(3)} (RDP ${spent!.rdpEpsilon.toFixed(3)}, PRV ${spent!.prvEpsilon?.toFixed(3) ?? 'n/a'}); left: ${(budget.epsilon - spent!.epsilon).toFixed(3)}.`,
+          );
+        }
+        process.stdout.write(`${lines.join('\n')}\n`);
+      });
+    });
 }
