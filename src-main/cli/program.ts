@@ -14,6 +14,7 @@ import { registerModel } from './commands/model.js';
 import { registerServe } from './commands/serve.js';
 import { registerAudit } from './commands/audit.js';
 import { registerTrain } from './commands/train.js';
+import { registerUnlearn } from './commands/unlearn.js';
 
 export function buildProgram(): Command {
   const program = new Command('confidant')
@@ -32,6 +33,7 @@ export function buildProgram(): Command {
   registerServe(program);
   registerAudit(program);
   registerTrain(program);
+  registerUnlearn(program);
   return program;
 }
 

@@ -97,6 +97,8 @@ export const RunConfigSchema = z
     earlyStoppingPatience: z.number().int().positive().optional(),
     checkpointEverySteps: z.number().int().positive().default(50),
     backend: BackendSchema.default('auto'),
+    /** Records left out of training: set by `confidant unlearn --method retrain`. */
+    excludeRecordIds: z.array(z.number().int().positive()).optional(),
     /** Seeds data order, LoRA init and dropout; never the DP noise or sampling (CSPRNG). */
     seed: z.number().int().min(0).default(0),
   })

@@ -151,6 +151,7 @@ export async function train(options: TrainOptions): Promise<TrainResult> {
     seed: config.seed,
     auditHoldoutFraction: config.auditHoldoutFraction,
     ...(options.extraTrainTexts ? { extraTrainTexts: options.extraTrainTexts } : {}),
+    ...(config.excludeRecordIds ? { excludeRecordIds: new Set(config.excludeRecordIds) } : {}),
   });
   const units = data.unitExamples.length;
   const samplingRate = config.samplingRate ?? (config.expectedBatchSize ?? 0) / units;

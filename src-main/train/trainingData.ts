@@ -47,6 +47,8 @@ export interface TrainingDataOptions {
   readonly auditHoldoutFraction: number;
   /** Fraction of units used for evaluation when the dataset has no split labels. */
   readonly evalFractionWhenUnsplit?: number;
+  /** Records never to train on (unlearning by retraining); the audit holdout is unchanged. */
+  readonly excludeRecordIds?: ReadonlySet<number>;
   /** Extra training texts (audit canaries), each its own unit with its own key. */
   readonly extraTrainTexts?: readonly { key: string; text: string }[];
 }
@@ -141,6 +143,8 @@ export function loadTrainingData(
   const holdoutKeys = new Set(pickFraction(trainKeys, options.auditHoldoutFraction, options.seed + 2));
   const holdout = trainRecords.filter((r) => holdoutKeys.has(unitKey(r)));
   trainRecords = trainRecords.filter((r) => !holdoutKeys.has(unitKey(r)));
+  const excluded = options.excludeRecordIds;
+  if (excluded && excluded.size > 0) trainRecords = trainRecords.filter((r) => !excluded.has(r.id));
 
   let truncated = 0;
   const encode = (text: string): number[] => {

@@ -20,7 +20,18 @@ export interface TrainingFixture {
   remove(): void;
 }
 
-export async function trainingFixture(records = 80, seed = 5): Promise<TrainingFixture> {
+export interface ExtraRecord {
+  readonly id: string;
+  readonly subject: string;
+  readonly split: 'train' | 'validation' | 'test';
+  readonly text: string;
+}
+
+export async function trainingFixture(
+  records = 80,
+  seed = 5,
+  extra: readonly ExtraRecord[] = [],
+): Promise<TrainingFixture> {
   const directory = mkdtempSync(join(tmpdir(), 'confidant-train-'));
   const storeDirectory = join(directory, 'store');
   const file = join(directory, 'notes.jsonl');
@@ -33,7 +44,7 @@ export async function trainingFixture(records = 80, seed = 5): Promise<TrainingF
     prompt: r.prompt,
     response: r.response,
   }));
-  writeFileSync(file, rows.map((r) => JSON.stringify(r)).join('\n') + '\n');
+  writeFileSync(file, [...rows, ...extra].map((r) => JSON.stringify(r)).join('\n') + '\n');
   const store = Store.open({
     directory: storeDirectory,
     passphrase: FIXTURE_PASSPHRASE,
