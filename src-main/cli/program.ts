@@ -15,6 +15,7 @@ import { registerServe } from './commands/serve.js';
 import { registerAudit } from './commands/audit.js';
 import { registerTrain } from './commands/train.js';
 import { registerUnlearn } from './commands/unlearn.js';
+import { registerReport } from './commands/report.js';
 
 export function buildProgram(): Command {
   const program = new Command('confidant')
@@ -34,6 +35,7 @@ export function buildProgram(): Command {
   registerAudit(program);
   registerTrain(program);
   registerUnlearn(program);
+  registerReport(program);
   return program;
 }
 

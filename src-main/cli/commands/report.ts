@@ -1,0 +1,138 @@
+/**
+ * `confidant report ...`: the signed PDF audit report.
+ *   report verify <file.pdf> [--json] [--trusted-key <fp>]...   check the signature, the PDF and its report.json
+ *   report render --input report.json --out report.pdf         render and sign a report model with the store's key
+ * Exit status of verify: 0 intact, 3 tampered or unsigned (2 when the file cannot be read).
+ * The group is returned so that `report --run <run>` can be attached to it. The report module
+ * (pdfkit, vega) is loaded only when a subcommand runs, to keep the CLI quick to start.
+ */
+import { readFileSync } from 'node:fs';
+import type { Command } from 'commander';
+import type { ReportVerification } from '../../report/index.js';
+import { ConfidantError } from '../../shared/confidantError.js';
+import { withStore, type StoreFlags } from './store.js';
+
+const storeOption = [
+  '--store <dir>',
+  'store folder (default: CONFIDANT_HOME or the platform folder)',
+] as const;
+
+function readInput(path: string, what: string): Buffer {
+  try {
+    return readFileSync(path);
+  } catch (cause) {
+    throw new ConfidantError('REPORT_FILE_UNREADABLE', `Cannot read the ${what}.`, {
+      where: { file: path },
+      hint: 'Check the path and that the file exists and is readable.',
+      cause,
+    });
+  }
+}
+
+const grouped = (hex: string) => hex.replace(/(.{4})(?=.)/g, '$1 ');
+
+/** The verification as text a non-specialist can act on. */
+export function describeVerification(file: string, v: ReportVerification): string {
+  const unsigned = v.problems.some((p) => p.code === 'not-signed');
+  const lines = [
+    v.valid
+      ? `VALID: ${file} is intact and was signed by the key below.`
+      : unsigned
+        ? `NOT SIGNED: ${file} carries no Confidant signature, so nothing in it can be checked.`
+        : `TAMPERED: ${file} does not match its signature.`,
+  ];
+  if (!unsigned) for (const problem of v.problems) lines.push(`  - ${problem.message}`);
+  if (v.signer) {
+    lines.push(`  Signer key fingerprint (SHA-256): ${grouped(v.signer.keyFingerprint)}`);
+    lines.push(`  Algorithm: ${v.signer.algorithm}; signed at ${v.signedAt ?? 'unknown'}`);
+    lines.push(
+      v.signer.trusted === null
+        ? '  Key trust: not checked (pass --trusted-key <fingerprint> to require this signer).'
+        : v.signer.trusted
+          ? '  Key trust: the signer is one of the trusted keys.'
+          : '  Key trust: the signer is NOT one of the trusted keys.',
+    );
+  }
+  if (v.pdfSha256) {
+    lines.push(
+      `  PDF content: ${v.pdfSha256.signed === v.pdfSha256.actual ? 'unchanged' : 'CHANGED'} (SHA-256 ${v.pdfSha256.actual})`,
+    );
+  }
+  if (v.reportJsonSha256) {
+    const { signed, actual } = v.reportJsonSha256;
+    lines.push(
+      `  Embedded report.json: ${actual === null ? 'MISSING OR UNREADABLE' : actual === signed ? 'unchanged' : 'CHANGED'}`,
+    );
+  }
+  if (v.valid && v.model)
+    lines.push(`  Report: "${v.model.title}", ${v.model.runs.length} run(s), created ${v.model.createdAt}`);
+  return `${lines.join('\n')}\n`;
+}
+
+export function registerReport(program: Command): Command {
+  const report = program.command('report').description('signed PDF audit reports: render, verify');
+
+  report
+    .command('verify')
+    .description('check a report PDF: its signature, every byte of the PDF and the embedded report.json')
+    .argument('<file.pdf>', 'the report to check')
+    .option('--json', 'print the result as JSON')
+    .option(
+      '--trusted-key <fingerprint>',
+      'accept only this signer (SHA-256 key fingerprint; repeat for several)',
+      (value: string, previous: string[] = []) => [...previous, value],
+    )
+    .action(async (file: string, opts: { json?: boolean; trustedKey?: string[] }) => {
+      const { verifyReport } = await import('../../report/index.js');
+      const verification = verifyReport(readInput(file, 'report PDF'), {
+        ...(opts.trustedKey ? { trustedKeyFingerprints: opts.trustedKey } : {}),
+      });
+      if (opts.json) {
+        const { model, ...rest } = verification;
+        process.stdout.write(
+          `${JSON.stringify({ file, ...rest, report: model ? { title: model.title, createdAt: model.createdAt, runs: model.runs.length } : null })}\n`,
+        );
+      } else {
+        process.stdout.write(describeVerification(file, verification));
+      }
+      if (!verification.valid) process.exitCode = 3;
+    });
+
+  report
+    .command('render')
+    .description('render a report model (JSON) to a PDF signed with this installation’s key')
+    .requiredOption('--input <report.json>', 'the report model, as written by `report --json`')
+    .requiredOption('--out <report.pdf>', 'where to write the signed PDF')
+    .option(...storeOption)
+    .action(async (opts: StoreFlags & { input: string; out: string }) => {
+      const { ed25519Signer, validateReportModel, writeSignedReport } = await import('../../report/index.js');
+      let json: unknown;
+      try {
+        json = JSON.parse(readInput(opts.input, 'report model').toString('utf8'));
+      } catch (cause) {
+        if (cause instanceof ConfidantError) throw cause;
+        throw new ConfidantError('REPORT_MODEL_NOT_JSON', 'The report model file is not valid JSON.', {
+          where: { file: opts.input },
+          hint: 'Use the JSON written by `confidant report --run <run> --json report.json`.',
+          cause,
+        });
+      }
+      const model = validateReportModel(json, opts.input);
+      await withStore(opts, async (store) => {
+        const signer = ed25519Signer(store.signingKeyPair().privateKey);
+        const signed = await writeSignedReport(model, signer, opts.out);
+        store.auditLog.append('report', opts.out, {
+          title: model.title,
+          keyFingerprint: signed.keyFingerprint,
+          pdfSha256: signed.pdfSha256,
+          reportJsonSha256: signed.reportJsonSha256,
+        });
+        process.stdout.write(
+          `Wrote ${opts.out} (${(signed.pdf.length / 1024).toFixed(0)} KiB), signed with key ${grouped(signed.keyFingerprint)}.\n` +
+            `Check it with: confidant report verify ${opts.out}\n`,
+        );
+      });
+    });
+
+  return report;
+}
