@@ -16,6 +16,7 @@ import { registerAudit } from './commands/audit.js';
 import { registerTrain } from './commands/train.js';
 import { registerUnlearn } from './commands/unlearn.js';
 import { registerReport } from './commands/report.js';
+import { registerFed } from './commands/fed.js';
 
 export function buildProgram(): Command {
   const program = new Command('confidant')
@@ -36,6 +37,7 @@ export function buildProgram(): Command {
   registerTrain(program);
   registerUnlearn(program);
   registerReport(program);
+  registerFed(program);
   return program;
 }
 
