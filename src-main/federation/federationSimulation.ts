@@ -105,10 +105,12 @@ export async function simulateFederation(options: SimulationOptions): Promise<Si
         const client = new CoordinatorClient(server.url, invitation);
         const trainer = trainerFor(siteId, index);
         try {
+          const initialAdapter = trainer.initialAdapter ? await trainer.initialAdapter() : null;
           return await runSiteRounds({
             site,
             client,
             trainer,
+            initialAdapter,
             rounds: options.rounds,
             pollMs: 50,
             ...(options.delta !== undefined ? { delta: options.delta } : {}),
@@ -127,9 +129,10 @@ export async function simulateFederation(options: SimulationOptions): Promise<Si
       }),
     );
     roundStart.set(1, started);
-    const trainerName = (trainerFor(siteIds[0] as string, 0) as { synthetic?: boolean }).synthetic
+    const firstTrainer = trainerFor(siteIds[0] as string, 0) as { synthetic?: boolean; description?: string };
+    const trainerName = firstTrainer.synthetic
       ? 'SyntheticDeltaTrainer (synthetic deltas, real DP ledger)'
-      : 'injected';
+      : (firstTrainer.description ?? 'injected');
     const rounds: SimulationRoundReport[] = [];
     for (let r = 1; r <= options.rounds; r++) {
       const reports = perSite

@@ -44,6 +44,8 @@ export async function exportUpdate(options: {
   round: number;
   outFile: string;
   delta?: number;
+  /** The shared initial adapter (a real LoRA trainer's); the global adapter starts here. */
+  initialAdapter?: readonly Float32Array[] | null;
 }): Promise<ExportedUpdate> {
   const { site, state, round } = options;
   if (state.sentFor(round)) {
@@ -51,7 +53,8 @@ export async function exportUpdate(options: {
       hint: 'each site sends one update per round; the coordinator would reject a second one',
     });
   }
-  const trained = await options.trainer.train(round, state.globalAdapter());
+  const start = state.globalAdapter() ?? options.initialAdapter?.map((t) => Float32Array.from(t)) ?? null;
+  const trained = await options.trainer.train(round, start);
   state.recordTraining(trained.ledger);
   const update = site.encryptUpdate(round, trained.delta, trained.examples);
   writeFileSync(options.outFile, update.bytes);
@@ -109,6 +112,8 @@ export function importAggregate(options: {
   state: SiteState;
   file: string;
   delta?: number;
+  /** The shared initial adapter the global adapter starts from (a real LoRA trainer's). */
+  initialAdapter?: readonly Float32Array[] | null;
 }): ImportedAggregate {
   const { site, state } = options;
   const aggregate = site.decryptAggregate(readBundleFile(options.file));
@@ -129,7 +134,8 @@ export function importAggregate(options: {
       },
     );
   }
-  state.applyGlobal(round, addInto(state.globalAdapter(), aggregate.average));
+  const start = state.globalAdapter() ?? options.initialAdapter?.map((t) => Float32Array.from(t)) ?? null;
+  state.applyGlobal(round, addInto(start, aggregate.average));
   return {
     round,
     contributors: aggregate.header.contributors.map((c) => c.siteId),

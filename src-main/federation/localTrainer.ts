@@ -27,4 +27,9 @@ export interface LocalTrainer {
    * the previous round; null in round 1: start from the shared initial adapter).
    */
   train(round: number, globalAdapter: Float32Array[] | null): Promise<LocalTrainingResult>;
+  /**
+   * The shared initial adapter, when the trainer has one (a real LoRA adapter starts from a
+   * seeded A and a zero B, not from zero); the global adapter starts there.
+   */
+  initialAdapter?(): Promise<Float32Array[]>;
 }

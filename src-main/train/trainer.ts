@@ -68,6 +68,8 @@ export interface TrainOptions {
   readonly randomSource?: RandomSource;
   /** Extra training texts, each its own unit (audit canaries). */
   readonly extraTrainTexts?: readonly { key: string; text: string }[];
+  /** Start from these adapter values (A₀, B₀, A₁, …) instead of a fresh adapter (federated rounds). */
+  readonly initialAdapter?: readonly Float32Array[];
 }
 
 export interface TrainResult {
@@ -77,6 +79,8 @@ export interface TrainResult {
   readonly model: CausalLm;
   readonly tokenizer: TextTokenizer;
   readonly data: TrainingData;
+  /** The trained adapter's values (A₀, B₀, A₁, …). */
+  readonly finalParams: readonly Float32Array[];
 }
 
 export function modelDirectory(model: string): string {
@@ -306,7 +310,20 @@ export async function train(options: TrainOptions): Promise<TrainResult> {
   const variables = adapter.trainableVariables;
   const shapes = variables.map((v) => [...v.shape]);
   const sizes = variables.map((v) => v.size);
-  const initialParams = await Promise.all(variables.map(async (v) => (await v.data()) as Float32Array));
+  let initialParams = await Promise.all(variables.map(async (v) => (await v.data()) as Float32Array));
+  if (options.initialAdapter) {
+    const given = options.initialAdapter;
+    if (given.length !== sizes.length || given.some((g, k) => g.length !== sizes[k])) {
+      throw new ConfidantError(
+        'train.initial-adapter-mismatch',
+        'The starting adapter does not match this model and LoRA configuration.',
+        {
+          hint: 'Every site of a federation must use the same base model, rank and target modules.',
+        },
+      );
+    }
+    initialParams = given.map((g) => Float32Array.from(g));
+  }
   let params: Float32Array[] = initialParams.map((p) => p.slice());
   const optimizerSettings = {
     beta1: config.optimizer.beta1,
@@ -628,7 +645,7 @@ export async function train(options: TrainOptions): Promise<TrainResult> {
     sanity: checks.every((c) => c.passed) ? 'passed' : 'FAILED',
   });
   emit({ type: 'train.finished', summary });
-  return { summary, runId: run.id, adapter, model, tokenizer, data };
+  return { summary, runId: run.id, adapter, model, tokenizer, data, finalParams: params };
 }
 
 function addInto(target: Float32Array, source: Float32Array): void {

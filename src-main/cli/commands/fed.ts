@@ -13,8 +13,9 @@
  *   fed simulate --sites 3 --rounds 2 [--json]      a whole federation on loopback
  *
  * Invitation passphrase: CONFIDANT_FED_PASSPHRASE or --passphrase. Local training in `join`
- * and `export-update` is the SYNTHETIC trainer (random deltas, real DP ledger) until the
- * DP-SGD trainer is wired in; the commands say so.
+ * and `export-update` is DP-SGD on this site's dataset with `--config run.json` (the store:
+ * --store / CONFIDANT_HOME); without it, the SYNTHETIC trainer (random deltas, real DP
+ * ledger) stands in for tests and dry runs, and the commands say so.
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -75,6 +76,8 @@ function passphrase(flag: string | undefined): string {
 }
 
 interface TrainerFlags {
+  config?: string;
+  store?: string;
   examples: string;
   q: string;
   sigma: string;
@@ -85,6 +88,14 @@ interface TrainerFlags {
 
 function withTrainerFlags(cmd: Command): Command {
   return cmd
+    .option(
+      '--config <run.json>',
+      "train for real: DP-SGD with this run configuration on this site's dataset",
+    )
+    .option(
+      '--store <dir>',
+      'with --config: the store folder (default: CONFIDANT_HOME or the platform folder)',
+    )
     .option('--examples <n>', 'SYNTHETIC trainer: privacy units at this site (n_i)', '1000')
     .option('--q <rate>', 'SYNTHETIC trainer: DP-SGD sampling rate recorded in the ledger', '0.064')
     .option('--sigma <σ>', 'SYNTHETIC trainer: noise multiplier recorded in the ledger', '1.0')
@@ -107,6 +118,23 @@ function syntheticTrainer(api: FederationApi, siteId: string, flags: TrainerFlag
     clipNorm: numberIn('--clip', flags.clip, 0, 1e6),
     stepsPerRound: positiveInt('--steps', flags.steps),
   });
+}
+
+/** The site's trainer: DP-SGD on the store's dataset with --config, else the synthetic one. */
+async function siteTrainer(
+  api: FederationApi,
+  siteId: string,
+  flags: TrainerFlags,
+): Promise<{ trainer: LocalTrainer; initialAdapter: Float32Array[] | null; close: () => void }> {
+  if (!flags.config)
+    return { trainer: syntheticTrainer(api, siteId, flags), initialAdapter: null, close: () => {} };
+  const { loadRunConfig } = await import('../../train/runConfig.js');
+  const { openStoreFromCli } = await import('./store.js');
+  const { DpSiteTrainer } = await import('../../federation/dpSiteTrainer.js');
+  const config = loadRunConfig(flags.config);
+  const store = await openStoreFromCli(flags);
+  const trainer = new DpSiteTrainer({ store, config, siteId });
+  return { trainer, initialAdapter: await trainer.initialAdapter(), close: () => store.close() };
 }
 
 function wireCompression(raw: string): 'zstd' | 'none' {
@@ -269,11 +297,13 @@ function registerJoin(fed: Command): void {
       const url = opts.coordinator ?? invitation.coordinatorUrl;
       const site = await api.FederationSite.open(invitation);
       const client = new api.CoordinatorClient(required('--coordinator', url), invitation);
+      const local = await siteTrainer(api, invitation.siteId, opts);
       try {
         await api.runSiteRounds({
           site,
           client,
-          trainer: syntheticTrainer(api, invitation.siteId, opts),
+          trainer: local.trainer,
+          initialAdapter: local.initialAdapter,
           rounds: positiveInt('--rounds', opts.rounds),
           delta: numberIn('--delta', opts.delta, 0, 1),
           state: api.SiteState.open(required('--state', opts.state), site.federationId, site.siteId),
@@ -296,6 +326,7 @@ function registerJoin(fed: Command): void {
           },
         });
       } finally {
+        local.close();
         client.close();
         site.close();
       }
@@ -329,11 +360,13 @@ function registerFileExchange(fed: Command): void {
       const api = await loadFederation();
       const invitation = api.readInvitation(invitationFile, passphrase(opts.passphrase));
       const site = await api.FederationSite.open(invitation);
+      const local = await siteTrainer(api, invitation.siteId, opts);
       try {
         const r = await api.exportUpdate({
           site,
           state: api.SiteState.open(required('--state', opts.state), site.federationId, site.siteId),
-          trainer: syntheticTrainer(api, invitation.siteId, opts),
+          trainer: local.trainer,
+          initialAdapter: local.initialAdapter,
           round: positiveInt('--round', opts.round),
           outFile: required('--out', opts.out),
           delta: numberIn('--delta', opts.delta, 0, 1),
@@ -445,19 +478,40 @@ function registerFileExchange(fed: Command): void {
     .option('--in <file>', 'the aggregate bundle')
     .option('--state <dir>', "this site's federation state folder")
     .option('--delta <δ>', 'δ for the reported ε', '1e-5')
+    .option('--config <run.json>', 'the run configuration the site trains with (its adapter start)')
+    .option('--store <dir>', 'with --config: the store folder')
     .option('--passphrase <text>', 'invitation passphrase (default: $CONFIDANT_FED_PASSPHRASE)')
     .option('--json', 'print JSON')
     .action(
       async (
         invitationFile: string,
-        opts: { in?: string; state?: string; delta: string; passphrase?: string; json?: boolean },
+        opts: {
+          in?: string;
+          state?: string;
+          delta: string;
+          config?: string;
+          store?: string;
+          passphrase?: string;
+          json?: boolean;
+        },
       ) => {
         const api = await loadFederation();
         const invitation = api.readInvitation(invitationFile, passphrase(opts.passphrase));
         const site = await api.FederationSite.open(invitation);
+        const local = opts.config
+          ? await siteTrainer(api, invitation.siteId, {
+              ...opts,
+              examples: '1',
+              q: '1',
+              sigma: '1',
+              clip: '1',
+              steps: '1',
+            })
+          : null;
         try {
           const r = api.importAggregate({
             site,
+            initialAdapter: local?.initialAdapter ?? null,
             state: api.SiteState.open(required('--state', opts.state), site.federationId, site.siteId),
             file: required('--in', opts.in),
             delta: numberIn('--delta', opts.delta, 0, 1),
@@ -521,42 +575,62 @@ function registerSimulate(fed: Command): void {
     .option('--sites <n>', 'number of sites', '3')
     .option('--rounds <n>', 'number of rounds', '2')
     .option('--work-dir <dir>', 'keep the federation files here (default: a temporary folder, removed)')
+    .option(
+      '--trainer <kind>',
+      'dp (DP-SGD on the bundled model, per-site synthetic data) or synthetic (random deltas)',
+      'dp',
+    )
     .option('--json', 'print JSON')
-    .action(async (opts: { sites: string; rounds: string; workDir?: string; json?: boolean }) => {
-      const api = await loadFederation();
-      const sites = positiveInt('--sites', opts.sites);
-      if (sites < 2 || sites > 26)
-        throw new ConfidantError('cli.invalid-flag', `--sites must be 2–26, got ${sites}`, {
-          where: { field: '--sites' },
-        });
-      const workDir = opts.workDir ?? mkdtempSync(join(tmpdir(), 'confidant-fed-sim-'));
-      try {
-        const result = await api.simulateFederation({
-          sites,
-          rounds: positiveInt('--rounds', opts.rounds),
-          workDir,
-          ...(opts.json ? {} : { log }),
-        });
-        if (opts.json) out(JSON.stringify(result));
-        else {
-          out(
-            `Federation ${result.federationId}: ${result.sites.join(', ')} (CKKS N=${result.ckks.polyModulusDegree}, ${result.ckks.coeffModulusBits.join('+')} bits, scale 2^${result.ckks.scaleBits}).`,
+    .action(
+      async (opts: { sites: string; rounds: string; workDir?: string; trainer: string; json?: boolean }) => {
+        if (opts.trainer !== 'dp' && opts.trainer !== 'synthetic') {
+          throw new ConfidantError(
+            'cli.invalid-flag',
+            `--trainer must be dp or synthetic, got "${opts.trainer}"`,
+            {
+              where: { field: '--trainer' },
+            },
           );
-          for (const r of result.rounds) {
-            out(
-              `round ${r.round}: ${r.parameters} parameters, max relative error vs plaintext FedAvg ${r.maxRelativeError.toExponential(2)}, ${mb(r.bytes.total)} on the wire, encrypt ${r.timingsMs.encrypt.toFixed(0)} ms, aggregate ${r.timingsMs.aggregate.toFixed(0)} ms, decrypt ${r.timingsMs.decrypt.toFixed(0)} ms; ε ${Object.entries(
-                r.epsilon,
-              )
-                .map(([s, e]) => `${s} ${e.toFixed(3)}`)
-                .join(', ')}`,
-            );
-          }
-          out(`Local training: ${result.rounds[0]?.trainer ?? 'n/a'}.`);
         }
-      } finally {
-        if (!opts.workDir) rmSync(workDir, { recursive: true, force: true });
-      }
-    });
+        const api = await loadFederation();
+        const sites = positiveInt('--sites', opts.sites);
+        if (sites < 2 || sites > 26)
+          throw new ConfidantError('cli.invalid-flag', `--sites must be 2–26, got ${sites}`, {
+            where: { field: '--sites' },
+          });
+        const workDir = opts.workDir ?? mkdtempSync(join(tmpdir(), 'confidant-fed-sim-'));
+        const { createSimulationSites } = await import('../../federation/simulationSites.js');
+        const dpSites = opts.trainer === 'dp' ? await createSimulationSites(workDir, sites) : null;
+        try {
+          const result = await api.simulateFederation({
+            sites,
+            rounds: positiveInt('--rounds', opts.rounds),
+            workDir,
+            ...(dpSites ? { trainerFor: dpSites.trainerFor } : {}),
+            ...(opts.json ? {} : { log }),
+          });
+          if (opts.json) out(JSON.stringify(result));
+          else {
+            out(
+              `Federation ${result.federationId}: ${result.sites.join(', ')} (CKKS N=${result.ckks.polyModulusDegree}, ${result.ckks.coeffModulusBits.join('+')} bits, scale 2^${result.ckks.scaleBits}).`,
+            );
+            for (const r of result.rounds) {
+              out(
+                `round ${r.round}: ${r.parameters} parameters, max relative error vs plaintext FedAvg ${r.maxRelativeError.toExponential(2)}, ${mb(r.bytes.total)} on the wire, encrypt ${r.timingsMs.encrypt.toFixed(0)} ms, aggregate ${r.timingsMs.aggregate.toFixed(0)} ms, decrypt ${r.timingsMs.decrypt.toFixed(0)} ms; ε ${Object.entries(
+                  r.epsilon,
+                )
+                  .map(([s, e]) => `${s} ${e.toFixed(3)}`)
+                  .join(', ')}`,
+              );
+            }
+            out(`Local training: ${result.rounds[0]?.trainer ?? 'n/a'}.`);
+          }
+        } finally {
+          dpSites?.close();
+          if (!opts.workDir) rmSync(workDir, { recursive: true, force: true });
+        }
+      },
+    );
 }
 
 export function registerFed(program: Command): void {

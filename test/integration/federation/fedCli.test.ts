@@ -196,7 +196,17 @@ describe('confidant fed', () => {
   });
 
   it('simulate --json reports per round the error vs plaintext FedAvg, bytes, timings and ε per site', async () => {
-    const r = await runCli(['fed', 'simulate', '--sites', '3', '--rounds', '2', '--json']);
+    const r = await runCli([
+      'fed',
+      'simulate',
+      '--sites',
+      '3',
+      '--rounds',
+      '2',
+      '--trainer',
+      'synthetic',
+      '--json',
+    ]);
     expect(r.code, r.stderr).toBe(0);
     const result = JSON.parse(r.stdout) as {
       rounds: {
@@ -213,6 +223,27 @@ describe('confidant fed', () => {
       expect(round.timingsMs.encrypt).toBeGreaterThan(0);
     }
     for (const site of ['site-a', 'site-b', 'site-c']) {
+      expect(result.rounds[1]!.epsilon[site]!).toBeGreaterThan(result.rounds[0]!.epsilon[site]!);
+    }
+  });
+
+  it('simulate trains each site for real with DP-SGD on the bundled model and its own data', async () => {
+    const r = await runCli(['fed', 'simulate', '--sites', '2', '--rounds', '2', '--json']);
+    expect(r.code, r.stderr).toBe(0);
+    const result = JSON.parse(r.stdout) as {
+      rounds: {
+        trainer: string;
+        maxRelativeError: number;
+        parameters: number;
+        epsilon: Record<string, number>;
+      }[];
+    };
+    expect(result.rounds).toHaveLength(2);
+    expect(result.rounds[0]!.trainer).toMatch(/DP-SGD/);
+    expect(result.rounds[0]!.parameters).toBe(32768); // LoRA r=8 on the bundled model's 4 c_attn layers
+    for (const round of result.rounds) expect(round.maxRelativeError).toBeLessThanOrEqual(1e-6);
+    for (const site of ['site-a', 'site-b']) {
+      // the sites' ledgers compose across rounds
       expect(result.rounds[1]!.epsilon[site]!).toBeGreaterThan(result.rounds[0]!.epsilon[site]!);
     }
   });
