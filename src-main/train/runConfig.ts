@@ -87,11 +87,18 @@ export const RunConfigSchema = z
     /** Audit canaries inserted into the training data (issue: privacy audit), or none. */
     canaries: z
       .object({
+        /** mrn ("MRN ####-####"), phone, or doorCode (a small enumerable space). */
+        format: z.enum(['mrn', 'phone', 'doorCode']).default('mrn'),
         repetitions: z.array(z.number().int().min(1).max(64)).min(1).default([1, 2, 4, 8]),
         perRepetition: z.number().int().min(1).max(100).default(2),
       })
       .strict()
       .optional(),
+    /**
+     * Auditing examples for the one-run ε lower bound (Steinke, Nasr, Jagielski 2023): m
+     * random canary-like notes, each inserted into training with probability ½ (0 = none).
+     */
+    oneRunExamples: z.number().int().min(0).max(10_000).default(0),
     evalEverySteps: z.number().int().positive().optional(),
     /** Stop when the eval loss has not improved for this many evaluations. */
     earlyStoppingPatience: z.number().int().positive().optional(),

@@ -43,6 +43,7 @@ import { perExampleGradients, summedGradient } from './perExampleGradients.js';
 import { privateGradient } from './privateGradient.js';
 import { resolveDelta, type RunConfig } from './runConfig.js';
 import { sanityChecks } from './sanityChecks.js';
+import { designRunAudit, designTrainingTexts } from './auditDesignForRun.js';
 import { loadLatestCheckpoint, saveCheckpoint, type TrainerState } from './trainingCheckpoint.js';
 import {
   loadTrainingData,
@@ -147,6 +148,8 @@ export async function train(options: TrainOptions): Promise<TrainResult> {
   const { model } = await loadModel(modelDir);
   const tokenizer = await TextTokenizer.load(modelDir);
   const dataset = resolveDataset(store, config.dataset.id);
+  const auditDesign = designRunAudit(config);
+  const insertedTexts = [...designTrainingTexts(auditDesign), ...(options.extraTrainTexts ?? [])];
   const data = loadTrainingData(store, dataset, model, tokenizer, {
     trainSplit: config.dataset.trainSplit,
     evalSplit: config.dataset.evalSplit,
@@ -154,7 +157,7 @@ export async function train(options: TrainOptions): Promise<TrainResult> {
     maxSequenceLength: Math.min(config.maxSequenceLength, model.config.contextLength),
     seed: config.seed,
     auditHoldoutFraction: config.auditHoldoutFraction,
-    ...(options.extraTrainTexts ? { extraTrainTexts: options.extraTrainTexts } : {}),
+    ...(insertedTexts.length > 0 ? { extraTrainTexts: insertedTexts } : {}),
     ...(config.excludeRecordIds ? { excludeRecordIds: new Set(config.excludeRecordIds) } : {}),
   });
   const units = data.unitExamples.length;
@@ -243,6 +246,11 @@ export async function train(options: TrainOptions): Promise<TrainResult> {
       datasetId: dataset.id,
       name: options.runName,
       config,
+    });
+    store.audits.create({
+      runId: run.id,
+      kind: 'audit-design',
+      result: { ...auditDesign, holdoutRecordIds: data.auditHoldout.map((h) => h.recordId) },
     });
   }
 

@@ -209,5 +209,70 @@ export function registerAudit(program: Command): Command {
   registerRoc(audit);
   registerEpsilonLowerBound(audit);
   registerExposure(audit);
+  registerRunAudit(audit);
   return audit;
+}
+
+/** `confidant audit --run <run> [--json]`: the whole suite on a finished run, with a progress bar. */
+function registerRunAudit(audit: Command): void {
+  audit
+    .option('--run <run>', 'run the whole audit suite on a finished training run')
+    .option('--store <dir>', 'store folder (default: CONFIDANT_HOME or the platform folder)')
+    .option('--json', 'print the audit result as JSON')
+    .action(async (flags: { run?: string; store?: string; json?: boolean }) => {
+      if (flags.run === undefined) {
+        audit.help({ error: true });
+        return;
+      }
+      if (!/^\d+$/.test(flags.run)) {
+        throw new ConfidantError('audit.bad-run', `--run takes a run number, not "${flags.run}".`, {
+          where: { field: '--run' },
+        });
+      }
+      const { withStore } = await import('./store.js');
+      const { auditRun } = await import('../../audit/auditRun.js');
+      const { ProgressBar } = await import('../progressBar.js');
+      await withStore(flags, async (store) => {
+        const bars = new Map<string, InstanceType<typeof ProgressBar>>();
+        const result = await auditRun(store, Number(flags.run), {
+          onProgress: (e) => {
+            let bar = bars.get(e.stage);
+            if (!bar) {
+              for (const b of bars.values()) b.done();
+              bar = new ProgressBar(`audit: ${e.stage}`);
+              bars.set(e.stage, bar);
+            }
+            bar.update(e.done, e.total);
+          },
+        });
+        for (const b of bars.values()) b.done();
+        if (flags.json) {
+          process.stdout.write(`${JSON.stringify(result)}\n`);
+          return;
+        }
+        const strongest = result.membership.attacks.find((a) => a.name === result.membership.strongest);
+        const lines = [
+          `Audit of run ${flags.run}: ${result.overall.toUpperCase()} (in ${result.seconds.toFixed(1)} s)`,
+          `  membership inference: ${result.membership.verdict} — strongest ${result.membership.strongest}, AUC ${strongest?.auc.toFixed(3)}, TPR at 1% FPR ${strongest?.tprAtFpr['0.01'].toFixed(3)} (${result.membership.members} members vs ${result.membership.nonMembers} non-members)`,
+          ...(result.canaries
+            ? [
+                `  canaries (${result.canaries.format}, max exposure ${result.canaries.maxExposure.toFixed(1)} bits): ${result.canaries.verdict} — ` +
+                  result.canaries.perRepetition
+                    .map((r) => `${r.repetitions}×: ${r.meanExposure.toFixed(1)}`)
+                    .join(', '),
+              ]
+            : []),
+          `  extraction: ${result.extraction.verdict} — exact ${(result.extraction.exactMatchRate * 100).toFixed(1)}%, near ${(result.extraction.nearMatchRate * 100).toFixed(1)}%`,
+          `  PII leakage: ${result.piiLeakage.verdict} — ${result.piiLeakage.leaked} of ${result.piiLeakage.entities} entities reproduced`,
+          ...(result.epsilonLowerBound
+            ? [
+                `  empirical ε lower bound: ${result.epsilonLowerBound.verdict} — ${result.epsilonLowerBound.epsilonLowerBound.toFixed(3)} (theoretical ${result.epsilonLowerBound.theoreticalEpsilon?.toFixed(3) ?? 'none'})`,
+              ]
+            : []),
+          `  backdoor scan: ${result.backdoor.verdict} — ${result.backdoor.dataFindings.length + result.backdoor.modelFindings.length} finding(s), ${result.backdoor.triggersTested} trigger(s) tested`,
+        ];
+        process.stdout.write(`${lines.join('\n')}\n`);
+        if (result.overall === 'fail') process.exitCode = 3;
+      });
+    });
 }
