@@ -134,5 +134,56 @@ export function registerReport(program: Command): Command {
       });
     });
 
+  report
+    .option('--run <runs>', 'write the report of these finished runs (comma-separated, same dataset)')
+    .option('--out <report.pdf>', 'with --run: where to write the signed PDF')
+    .option('--json <report.json>', 'with --run: also write the report model as JSON')
+    .option(...storeOption)
+    .action(async (opts: StoreFlags & { run?: string; out?: string; json?: string }) => {
+      if (opts.run === undefined) {
+        report.help({ error: true });
+        return;
+      }
+      const runIds = opts.run.split(',').map((r) => r.trim());
+      if (runIds.some((r) => !/^\d+$/.test(r))) {
+        throw new ConfidantError(
+          'REPORT_BAD_RUN',
+          `--run takes run numbers such as 3 or 3,4, not "${opts.run}".`,
+          {
+            where: { field: '--run' },
+          },
+        );
+      }
+      if (!opts.out) {
+        throw new ConfidantError('REPORT_MISSING_OUT', '--out <report.pdf> is required with --run.', {
+          where: { field: '--out' },
+        });
+      }
+      const { ed25519Signer, writeSignedReport } = await import('../../report/index.js');
+      const { reportModelFromStore } = await import('../../report/reportFromStore.js');
+      await withStore(opts, async (store) => {
+        const model = reportModelFromStore(store, runIds.map(Number));
+        const signed = await writeSignedReport(
+          model,
+          ed25519Signer(store.signingKeyPair().privateKey),
+          opts.out!,
+          opts.json,
+        );
+        store.auditLog.append('report', opts.out!, {
+          runs: opts.run!,
+          keyFingerprint: signed.keyFingerprint,
+          pdfSha256: signed.pdfSha256,
+        });
+        const missing = model.runs.filter((r) => r.audit === null).map((r) => r.training.runId);
+        process.stdout.write(
+          `Wrote ${opts.out} (${(signed.pdf.length / 1024).toFixed(0)} KiB)${opts.json ? ` and ${opts.json}` : ''}, signed with key ${grouped(signed.keyFingerprint)}.\n` +
+            (missing.length > 0
+              ? `Note: run(s) ${missing.join(', ')} were not audited; the report says so. Run \`confidant audit --run <run>\` first.\n`
+              : '') +
+            `Check it with: confidant report verify ${opts.out}\n`,
+        );
+      });
+    });
+
   return report;
 }
