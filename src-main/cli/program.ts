@@ -13,10 +13,10 @@ import { registerStore } from './commands/store.js';
 import { registerModel } from './commands/model.js';
 import { registerServe } from './commands/serve.js';
 import { registerAudit } from './commands/audit.js';
+import { registerFed } from './commands/fed.js';
 import { registerTrain } from './commands/train.js';
 import { registerUnlearn } from './commands/unlearn.js';
 import { registerReport } from './commands/report.js';
-import { registerFed } from './commands/fed.js';
 
 export function buildProgram(): Command {
   const program = new Command('confidant')
@@ -25,6 +25,8 @@ export function buildProgram(): Command {
     )
     .version(pkg.version, '-V, --version', 'print the version')
     .showHelpAfterError('(run `confidant --help` for usage)')
+    // `audit --run 3 --json` and `audit roc --json`: options after a subcommand are its own
+    .enablePositionalOptions()
     .exitOverride();
   registerDoctor(program);
   registerDemo(program);
@@ -34,10 +36,10 @@ export function buildProgram(): Command {
   registerModel(program);
   registerServe(program);
   registerAudit(program);
+  registerFed(program);
   registerTrain(program);
   registerUnlearn(program);
   registerReport(program);
-  registerFed(program);
   return program;
 }
 
