@@ -21,6 +21,8 @@ export default defineConfig({
         input: {
           index: resolve(root, 'src-main/app/main.ts'),
           cli: resolve(root, 'src-main/cli/main.ts'),
+          // long jobs (training, audits, reports) run in a worker thread of this entry
+          jobWorker: resolve(root, 'src-main/app/jobs/jobWorker.ts'),
         },
       },
     },

@@ -3,11 +3,12 @@
  * app's own protocol, every other network request cancelled, navigation and new windows
  * blocked, permission requests denied, and a single-instance lock.
  */
-import { app, BrowserWindow, ipcMain, net, protocol, session, shell } from 'electron';
+import { app, BrowserWindow, ipcMain, net, protocol, safeStorage, session, shell } from 'electron';
 import { join, normalize, sep } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { API_CHANNEL } from '../shared/apiChannel.js';
+import { API_CHANNEL, API_EVENT_CHANNEL } from '../shared/apiChannel.js';
 import { createApiHandler } from './apiHandler.js';
+import { safeStorageVault } from './safeStorageVault.js';
 import {
   APP_ORIGIN,
   APP_SCHEME,
@@ -85,8 +86,32 @@ if (!app.requestSingleInstanceLock()) {
   void app.whenReady().then(() => {
     serveRenderer();
     lockDownSession();
-    const handleCall = createApiHandler({ version: app.getVersion() });
-    ipcMain.handle(API_CHANNEL, (_event, name: unknown, request: unknown) => handleCall(name, request));
+    const handleCall = createApiHandler({
+      version: app.getVersion(),
+      door: 'electron',
+      passphraseVault: safeStorageVault(safeStorage, app.getPath('userData')),
+    });
+    ipcMain.handle(API_CHANNEL, (event, name: unknown, request: unknown) => {
+      // only our own page may call the engine
+      if (!event.senderFrame?.url.startsWith(`${APP_ORIGIN}/`)) {
+        return {
+          ok: false,
+          error: { code: 'api.forbidden', message: 'Calls are accepted from the app only.' },
+        };
+      }
+      return handleCall(name, request);
+    });
+    handleCall.subscribe((payload) => {
+      for (const window of BrowserWindow.getAllWindows()) window.webContents.send(API_EVENT_CHANNEL, payload);
+    });
+    let disposed = false;
+    app.on('before-quit', (event) => {
+      if (disposed) return;
+      // stop the job workers (training resumes from its last checkpoint) and close the store
+      event.preventDefault();
+      disposed = true;
+      void handleCall.dispose().finally(() => app.quit());
+    });
     mainWindow = createWindow();
     app.on('activate', () => {
       if (BrowserWindow.getAllWindows().length === 0) mainWindow = createWindow();

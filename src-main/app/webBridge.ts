@@ -124,6 +124,12 @@ export async function startWebBridge(options: {
     sockets.handleUpgrade(req, socket, head, (ws: WebSocket) => sockets.emit('connection', ws, req));
   });
 
+  const broadcast = (event: ApiEvent): void => {
+    const data = JSON.stringify(event);
+    for (const client of sockets.clients) if (client.readyState === client.OPEN) client.send(data);
+  };
+  const unsubscribe = options.handler.subscribe?.(broadcast);
+
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     server.listen(port, '127.0.0.1', () => resolve());
@@ -134,17 +140,18 @@ export async function startWebBridge(options: {
     url: `http://127.0.0.1:${port}/#token=${token}`,
     port,
     token,
-    broadcast(event) {
-      const data = JSON.stringify(event);
-      for (const client of sockets.clients) if (client.readyState === client.OPEN) client.send(data);
-    },
-    close: () =>
-      new Promise<void>((resolve) => {
+    broadcast,
+    /** Stops serving, then stops the handler's jobs and closes its store (the bridge owns it). */
+    close: async () => {
+      unsubscribe?.();
+      await new Promise<void>((resolve) => {
         for (const client of sockets.clients) client.terminate();
         sockets.close();
         server.close(() => resolve());
         server.closeAllConnections();
-      }),
+      });
+      await options.handler.dispose?.();
+    },
   };
 }
 

@@ -6,8 +6,12 @@ import { ConfidantError } from '../shared/confidantError.js';
 export const BUNDLED_MODEL_NAME = 'confidant-demo-gpt2';
 
 export function bundledModelDir(): string {
-  // out/main/cli.js and src-main/model/ are both two levels below the repository root
-  const candidates = [resolve(import.meta.dirname, '../../resources/models', BUNDLED_MODEL_NAME)];
+  // out/main/cli.js and src-main/model/ are two levels below the repository root; code the
+  // bundler moved into out/main/chunks/ is three
+  const candidates = [
+    resolve(import.meta.dirname, '../../resources/models', BUNDLED_MODEL_NAME),
+    resolve(import.meta.dirname, '../../../resources/models', BUNDLED_MODEL_NAME),
+  ];
   const found = candidates.find((dir) => existsSync(resolve(dir, 'config.json')));
   if (!found) {
     throw new ConfidantError('model.bundled-missing', 'The bundled demo model is missing.', {

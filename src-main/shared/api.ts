@@ -6,29 +6,168 @@
  */
 import { z } from 'zod';
 import { AppInfoSchema } from './appInfo.js';
+import {
+  AuditStatusSchema,
+  BackendChoiceSchema,
+  BackendProbeSchema,
+  BudgetStatusSchema,
+  DatasetPreviewSchema,
+  DatasetSchema,
+  GenerateRequestSchema,
+  IdSchema,
+  ImportOutcomeSchema,
+  ImportSourceSchema,
+  JobSchema,
+  ModelInfoSchema,
+  ModelSourceSchema,
+  PiiScanResultSchema,
+  ProjectSchema,
+  ReportEntrySchema,
+  ReportVerificationSchema,
+  RunChartsSchema,
+  RunSchema,
+  SettingsSchema,
+  StoreStatusSchema,
+  TrainRequestSchema,
+  UnlockRequestSchema,
+  VerifySourceSchema,
+} from './apiSchemas.js';
+
+const empty = z.object({}).strict();
+const name = z.string().trim().min(1).max(120);
 
 export const API_CALLS = {
-  appInfo: { request: z.object({}).strict(), response: AppInfoSchema },
+  appInfo: { request: empty, response: AppInfoSchema },
+
+  // the encrypted store
+  'store.status': { request: empty, response: StoreStatusSchema },
+  'store.unlock': { request: UnlockRequestSchema, response: StoreStatusSchema },
+  'store.lock': { request: empty, response: StoreStatusSchema },
+  'store.forget': { request: empty, response: StoreStatusSchema },
+
+  // projects and datasets
+  'projects.list': { request: empty, response: z.array(ProjectSchema) },
+  'projects.create': {
+    request: z.object({ name, description: z.string().max(2000).default('') }).strict(),
+    response: ProjectSchema,
+  },
+  'datasets.list': {
+    request: z.object({ projectId: IdSchema.optional() }).strict(),
+    response: z.array(DatasetSchema),
+  },
+  'datasets.import': {
+    request: z
+      .object({
+        projectId: IdSchema,
+        name: name.optional(),
+        source: ImportSourceSchema,
+        allowErrors: z.boolean().default(false),
+      })
+      .strict(),
+    response: ImportOutcomeSchema,
+  },
+  'datasets.synthesize': {
+    request: z
+      .object({
+        projectId: IdSchema,
+        name,
+        records: z.number().int().min(1).max(100_000),
+        seed: z.number().int().min(0).default(1),
+      })
+      .strict(),
+    response: ImportOutcomeSchema,
+  },
+  'datasets.preview': {
+    request: z
+      .object({
+        datasetId: IdSchema,
+        offset: z.number().int().min(0).default(0),
+        limit: z.number().int().min(1).max(100).default(10),
+      })
+      .strict(),
+    response: DatasetPreviewSchema,
+  },
+  'datasets.scan': { request: z.object({ datasetId: IdSchema }).strict(), response: PiiScanResultSchema },
+  'datasets.deidentify': {
+    request: z
+      .object({ datasetId: IdSchema, mode: z.enum(['redact', 'pseudonymise']), name: name.optional() })
+      .strict(),
+    response: DatasetSchema,
+  },
+
+  // models
+  'model.info': { request: z.object({ source: ModelSourceSchema }).strict(), response: ModelInfoSchema },
+
+  // long work: jobs
+  'train.start': { request: TrainRequestSchema, response: JobSchema },
+  'train.resume': { request: z.object({ runId: IdSchema }).strict(), response: JobSchema },
+  'jobs.list': { request: empty, response: z.array(JobSchema) },
+  'jobs.get': { request: z.object({ jobId: z.string().min(1).max(64) }).strict(), response: JobSchema },
+  'jobs.cancel': { request: z.object({ jobId: z.string().min(1).max(64) }).strict(), response: JobSchema },
+
+  // runs and privacy
+  'runs.list': {
+    request: z.object({ projectId: IdSchema.optional(), datasetId: IdSchema.optional() }).strict(),
+    response: z.array(RunSchema),
+  },
+  'runs.get': { request: z.object({ runId: IdSchema }).strict(), response: RunSchema },
+  'runs.charts': { request: z.object({ runId: IdSchema }).strict(), response: RunChartsSchema },
+  'privacy.budget': { request: z.object({ datasetId: IdSchema }).strict(), response: BudgetStatusSchema },
+  'privacy.setBudget': {
+    request: z
+      .object({ datasetId: IdSchema, epsilon: z.number().gt(0).max(100), delta: z.number().gt(0).lt(1) })
+      .strict(),
+    response: BudgetStatusSchema,
+  },
+
+  // audits and reports
+  'audit.start': { request: z.object({ runId: IdSchema }).strict(), response: JobSchema },
+  'audit.result': { request: z.object({ runId: IdSchema }).strict(), response: AuditStatusSchema },
+  'report.export': {
+    request: z.object({ runId: IdSchema, title: z.string().min(1).max(200).optional() }).strict(),
+    response: JobSchema,
+  },
+  'report.list': {
+    request: z.object({ runId: IdSchema.optional() }).strict(),
+    response: z.array(ReportEntrySchema),
+  },
+  'report.verify': { request: VerifySourceSchema, response: ReportVerificationSchema },
+
+  // playground
+  generate: { request: GenerateRequestSchema, response: JobSchema },
+
+  // settings
+  'settings.get': { request: empty, response: SettingsSchema },
+  'settings.setBackend': {
+    request: z.object({ backend: BackendChoiceSchema }).strict(),
+    response: SettingsSchema,
+  },
+  'settings.probeBackends': { request: empty, response: z.array(BackendProbeSchema) },
 } as const;
 
 export type ApiCallName = keyof typeof API_CALLS;
 export type ApiRequest<K extends ApiCallName> = z.input<(typeof API_CALLS)[K]['request']>;
+export type ApiParsedRequest<K extends ApiCallName> = z.output<(typeof API_CALLS)[K]['request']>;
 export type ApiResponse<K extends ApiCallName> = z.output<(typeof API_CALLS)[K]['response']>;
 
 /**
- * Progress of long work (training, audits, reports, federation rounds), pushed to the UI.
- * Each job kind adds its own typed fields in `metrics` (loss, ε spent, tokens/s, ...).
+ * Pushed to the UI: a job's progress (training step, audit stage...) and its status changes.
+ * Training metrics: step, totalSteps, trainLoss (non-private runs only: a DP run's batch loss
+ * is private), evalLoss, perplexity, epsilon, tokensPerSecond, etaSeconds, learningRate.
  */
-export const ApiEventSchema = z.object({
-  type: z.literal('job.progress'),
-  jobId: z.string(),
-  kind: z.string(),
-  stage: z.string(),
-  /** 0..1, or null when the total is unknown. */
-  fraction: z.number().min(0).max(1).nullable(),
-  message: z.string().optional(),
-  metrics: z.record(z.string(), z.number()).optional(),
-});
+export const ApiEventSchema = z.discriminatedUnion('type', [
+  z.object({
+    type: z.literal('job.progress'),
+    jobId: z.string(),
+    kind: z.string(),
+    stage: z.string(),
+    /** 0..1, or null when the total is unknown. */
+    fraction: z.number().min(0).max(1).nullable(),
+    message: z.string().optional(),
+    metrics: z.record(z.string(), z.number()).optional(),
+  }),
+  z.object({ type: z.literal('job.status'), job: JobSchema }),
+]);
 
 export type ApiEvent = z.infer<typeof ApiEventSchema>;
 

@@ -1,6 +1,6 @@
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { request } from 'node:http';
-import { tmpdir } from 'node:os';
+import { networkInterfaces, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
@@ -99,5 +99,20 @@ describe('web bridge', () => {
     expect(res.status).toBe(200);
     expect(res.headers.get('content-security-policy')).toContain("default-src 'none'");
     expect((await fetch(`http://127.0.0.1:${bridge.port}/..%2f..%2fetc%2fpasswd`)).status).toBe(404);
+  });
+
+  it('is not reachable on a non-loopback address of this machine', async () => {
+    const external = Object.values(networkInterfaces())
+      .flat()
+      .find((a) => a && a.family === 'IPv4' && !a.internal);
+    if (!external) return; // no network interface besides loopback: nothing to reach
+    await expect(
+      fetch(`http://${external.address}:${bridge.port}/api/call/appInfo`, {
+        method: 'POST',
+        body: '{}',
+        headers: { Authorization: `Bearer ${bridge.token}` },
+        signal: AbortSignal.timeout(5_000),
+      }),
+    ).rejects.toThrow();
   });
 });

@@ -1,0 +1,226 @@
+/**
+ * API calls about projects, datasets (import from a path or from a file chosen in the
+ * browser, synthetic data, preview with PII spans, scan, redaction) and model folders.
+ */
+import { randomUUID } from 'node:crypto';
+import { existsSync, mkdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { PiiScanner } from '../../data/pii/piiScanner.js';
+import { deidentifyDataset, generateSyntheticDataset, importDataset, scanDataset } from '../../data/index.js';
+import type { ImportOutcome } from '../../shared/apiSchemas.js';
+import { ConfidantError } from '../../shared/confidantError.js';
+import type { DatasetRow, Store } from '../../store/index.js';
+import type { EngineSession } from '../engineSession.js';
+import type { CallImplementations } from './callImplementations.js';
+
+type DataCallName =
+  | 'projects.list'
+  | 'projects.create'
+  | 'datasets.list'
+  | 'datasets.import'
+  | 'datasets.synthesize'
+  | 'datasets.preview'
+  | 'datasets.scan'
+  | 'datasets.deidentify'
+  | 'model.info';
+
+const FIELDS = ['text', 'prompt', 'response'] as const;
+
+function datasetView(row: DatasetRow) {
+  return {
+    id: row.id,
+    projectId: row.projectId,
+    name: row.name,
+    status: row.status,
+    kind: row.kind,
+    sourceFile: row.sourceFile,
+    transform: row.transform,
+    parentDatasetId: row.parentDatasetId,
+    recordCount: row.recordCount,
+    createdAt: row.createdAt,
+  };
+}
+
+function requireProject(store: Store, projectId: number) {
+  const project = store.projects.get(projectId);
+  if (!project) {
+    throw new ConfidantError('project.not-found', `There is no project ${projectId}.`, {
+      hint: 'Pick a project on the Projects screen.',
+    });
+  }
+  return project;
+}
+
+export function requireDataset(store: Store, datasetId: number): DatasetRow {
+  const dataset = store.datasets.get(datasetId);
+  if (!dataset || dataset.status !== 'complete') {
+    throw new ConfidantError('dataset.not-found', `There is no complete dataset ${datasetId}.`, {
+      hint: 'Pick a dataset on the Data screen.',
+    });
+  }
+  return dataset;
+}
+
+/** A private scratch folder inside the data directory for files sent through the API. */
+function withScratchFile<T>(
+  session: EngineSession,
+  fileName: string,
+  content: string,
+  use: (file: string) => Promise<T>,
+) {
+  const dir = join(session.dataDirectory.path, '.scratch', randomUUID());
+  mkdirSync(dir, { recursive: true, mode: 0o700 });
+  const file = join(dir, fileName);
+  writeFileSync(file, content, { mode: 0o600 });
+  return use(file).finally(() => rmSync(dir, { recursive: true, force: true }));
+}
+
+async function importFile(
+  store: Store,
+  file: string,
+  options: { project: string; name?: string | undefined; allowErrors: boolean },
+): Promise<ImportOutcome> {
+  const result = await importDataset(store, file, {
+    project: options.project,
+    ...(options.name ? { name: options.name } : {}),
+    allowErrors: options.allowErrors,
+    maxIssues: 200,
+  });
+  return {
+    dataset: result.dataset ? datasetView(result.dataset) : null,
+    imported: result.imported,
+    skipped: result.skipped,
+    errors: result.errors,
+    warnings: result.warnings,
+    issues: result.issues.map((i) => ({
+      line: i.line,
+      code: i.code,
+      severity: i.severity,
+      message: i.message,
+      ...(i.field !== undefined ? { field: i.field } : {}),
+    })),
+    seconds: result.seconds,
+  };
+}
+
+export function resolveModelDir(source: 'bundled' | { path: string }, bundledDir: () => string): string {
+  if (source === 'bundled') return bundledDir();
+  const dir = resolve(source.path);
+  if (!existsSync(dir) || !statSync(dir).isDirectory() || !existsSync(join(dir, 'config.json'))) {
+    throw new ConfidantError('model.not-found', 'That folder does not hold a model (no config.json).', {
+      where: { file: dir },
+      hint: 'Pick a local Hugging Face model folder with config.json, *.safetensors and tokenizer.json.',
+    });
+  }
+  return dir;
+}
+
+export function dataCalls(session: EngineSession): CallImplementations<DataCallName> {
+  const store = () => session.requireStore();
+  return {
+    'projects.list': () => store().projects.list(),
+    'projects.create': ({ name, description }) => {
+      if (store().projects.getByName(name)) {
+        throw new ConfidantError('project.exists', `A project "${name}" already exists.`, {
+          hint: 'Choose another name, or open the existing project.',
+        });
+      }
+      const project = store().projects.create(name, description);
+      return project;
+    },
+    'datasets.list': ({ projectId }) =>
+      store()
+        .datasets.list(projectId === undefined ? {} : { projectId })
+        .map(datasetView),
+    'datasets.import': async ({ projectId, name, source, allowErrors }) => {
+      const project = requireProject(store(), projectId);
+      const options = { project: project.name, name, allowErrors };
+      if (source.kind === 'path') return importFile(store(), resolve(source.path), options);
+      const defaultName = name ?? source.fileName.replace(/\.[^.]+$/, '');
+      return withScratchFile(session, source.fileName, source.content, (file) =>
+        importFile(store(), file, { ...options, name: defaultName }),
+      );
+    },
+    'datasets.synthesize': async ({ projectId, name, records, seed }) => {
+      const project = requireProject(store(), projectId);
+      const rows = generateSyntheticDataset({ records, seed });
+      const jsonl = rows
+        .map((r) =>
+          JSON.stringify({
+            id: r.id,
+            subject: r.subjectId,
+            split: r.split,
+            text: r.text,
+            prompt: r.prompt,
+            response: r.response,
+          }),
+        )
+        .join('\n');
+      return withScratchFile(session, `${name.replace(/[^\w.-]+/g, '_')}.jsonl`, `${jsonl}\n`, (file) =>
+        importFile(store(), file, { project: project.name, name, allowErrors: false }),
+      );
+    },
+    'datasets.preview': ({ datasetId, offset, limit }) => {
+      const dataset = requireDataset(store(), datasetId);
+      const scanner = new PiiScanner();
+      const records = store()
+        .records.page(dataset.id, offset, limit)
+        .map((record) => ({
+          ordinal: record.ordinal,
+          sourceLine: record.sourceLine,
+          subjectId: record.subjectId,
+          split: record.split,
+          fields: FIELDS.flatMap((field) => {
+            const text = record[field];
+            if (text === null) return [];
+            const spans = scanner.scan(text).map((m) => ({
+              type: m.type,
+              start: m.start,
+              end: m.end,
+              confidence: m.confidence,
+            }));
+            return [{ field, text, spans }];
+          }),
+        }));
+      return { datasetId: dataset.id, total: dataset.recordCount, offset, records };
+    },
+    'datasets.scan': ({ datasetId }) => {
+      const summary = scanDataset(store(), requireDataset(store(), datasetId), { examplesPerType: 3 });
+      return {
+        datasetId: summary.datasetId,
+        records: summary.records,
+        recordsWithPii: summary.recordsWithPii,
+        counts: summary.counts,
+        examples: Object.fromEntries(Object.entries(summary.examples).map(([k, v]) => [k, v ?? []])),
+      };
+    },
+    'datasets.deidentify': ({ datasetId, mode, name }) => {
+      const result = deidentifyDataset(
+        store(),
+        requireDataset(store(), datasetId),
+        mode,
+        name ? { name } : {},
+      );
+      return datasetView(result.dataset);
+    },
+    'model.info': async ({ source }) => {
+      const { bundledModelDir } = await import('../../model/bundledModel.js');
+      const dir = resolveModelDir(source, bundledModelDir);
+      const { modelInfo } = await import('../../cli/commands/modelActions.js');
+      const info = await modelInfo(dir);
+      return {
+        dir: info.dir,
+        bundled: source === 'bundled',
+        architecture: info.architecture,
+        modelType: info.modelType,
+        parameters: info.parameters,
+        dtype: info.dtype,
+        vocabSize: info.vocabSize,
+        contextLength: info.contextLength,
+        layers: info.layers,
+        hiddenSize: info.hiddenSize,
+        heads: info.heads,
+      };
+    },
+  };
+}

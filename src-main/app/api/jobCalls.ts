@@ -1,0 +1,317 @@
+/**
+ * API calls that start and follow long work (training, audits, reports, generation, all in
+ * worker threads through the job runner), and the calls that read what that work left in
+ * the store: runs with their summaries and charts, the dataset privacy budget, audit
+ * results, reports and their verification.
+ */
+import { mkdirSync, readFileSync } from 'node:fs';
+import { basename, join } from 'node:path';
+import { privacySpent } from '../../dp/privacySpent.js';
+import { storedAudit } from '../../audit/auditRun.js';
+import type { JobSpec, WorkerInit } from '../jobs/jobProtocol.js';
+import type { Job, JobKind, TrainRequestParsed } from '../../shared/apiSchemas.js';
+import { ConfidantError } from '../../shared/confidantError.js';
+import type { RunRow, Store } from '../../store/index.js';
+import { TrainingSummarySchema } from '../../train/trainingSummary.js';
+import type { EngineSession } from '../engineSession.js';
+import type { CallImplementations } from './callImplementations.js';
+import { requireDataset, resolveModelDir } from './dataCalls.js';
+
+type JobCallName =
+  | 'train.start'
+  | 'train.resume'
+  | 'jobs.list'
+  | 'jobs.get'
+  | 'jobs.cancel'
+  | 'runs.list'
+  | 'runs.get'
+  | 'runs.charts'
+  | 'privacy.budget'
+  | 'privacy.setBudget'
+  | 'audit.start'
+  | 'audit.result'
+  | 'report.export'
+  | 'report.list'
+  | 'report.verify'
+  | 'generate';
+
+/** The run configuration (docs/run-config.md) the training screen's choices stand for. */
+export function runConfigFor(
+  request: TrainRequestParsed,
+  modelDir: string,
+  backend: string,
+): Record<string, unknown> {
+  return {
+    model: request.model === 'bundled' ? 'bundled' : modelDir,
+    dataset: { id: String(request.datasetId) },
+    lora: { rank: request.loraRank, alpha: 2 * request.loraRank, dropout: 0 },
+    optimizer: { learningRate: request.learningRate },
+    privacy:
+      request.privacy === 'none'
+        ? { mode: 'none' }
+        : { mode: 'target-epsilon', epsilon: Number(request.privacy) },
+    privacyUnit: request.privacyUnit,
+    expectedBatchSize: request.expectedBatchSize,
+    steps: request.steps,
+    microBatchSize: request.microBatchSize,
+    maxSequenceLength: request.maxSequenceLength,
+    checkpointEverySteps: request.checkpointEverySteps,
+    backend,
+  };
+}
+
+function privacyLabel(configJson: string): string {
+  const privacy = (
+    JSON.parse(configJson) as { privacy?: { mode?: string; epsilon?: number; noiseMultiplier?: number } }
+  ).privacy;
+  if (!privacy || privacy.mode === 'none') return 'not private';
+  if (privacy.mode === 'target-epsilon') return `ε = ${privacy.epsilon}`;
+  return `σ = ${privacy.noiseMultiplier}`;
+}
+
+function runView(store: Store, row: RunRow, active: Set<number>) {
+  const summary = row.summaryJson ? TrainingSummarySchema.safeParse(JSON.parse(row.summaryJson)) : null;
+  const isActive = active.has(row.id);
+  return {
+    id: row.id,
+    projectId: row.projectId,
+    datasetId: row.datasetId,
+    name: row.name,
+    status: row.status,
+    createdAt: row.createdAt,
+    finishedAt: row.finishedAt,
+    privacy: privacyLabel(row.configJson),
+    active: isActive,
+    // a run still marked 'running' that no job of this app works on lost its process
+    resumable: !isActive && ['running', 'cancelled', 'failed', 'paused'].includes(row.status),
+    audited: storedAudit(store, row.id) !== null,
+    summary: summary?.success ? summary.data : null,
+  };
+}
+
+/** A dataset's privacy budget and what all its runs spent, composed at the budget's δ. */
+export function budgetStatus(store: Store, datasetId: number) {
+  const budget = store.privacy.budget(datasetId);
+  const runs = store.runs.listForDataset(datasetId);
+  const segments = runs.flatMap((r) =>
+    store.privacy.ledger(r.id).map((s) => ({
+      samplingRate: s.sampleRate,
+      noiseMultiplier: s.noiseMultiplier,
+      clipNorm: s.clipNorm,
+      unitCount: s.unitCount,
+      steps: s.steps,
+    })),
+  );
+  const nonPrivate = runs.filter(
+    (r) => r.status !== 'created' && r.status !== 'cancelled' && privacyLabel(r.configJson) === 'not private',
+  ).length;
+  const spent =
+    budget && segments.length > 0 ? privacySpent(segments, budget.delta).epsilon : budget ? 0 : null;
+  return {
+    datasetId,
+    budget: budget ? { epsilon: budget.epsilon, delta: budget.delta } : null,
+    spentEpsilon: nonPrivate > 0 ? null : spent,
+    nonPrivateRuns: nonPrivate,
+    runs: runs.length,
+  };
+}
+
+function requireRun(store: Store, runId: number): RunRow {
+  const run = store.runs.get(runId);
+  if (!run) throw new ConfidantError('run.not-found', `There is no run ${runId}.`);
+  return run;
+}
+
+export function jobCalls(session: EngineSession): CallImplementations<JobCallName> {
+  const store = () => session.requireStore();
+  const startJob = (kind: JobKind, label: string, spec: JobSpec, runId: number | null = null): Job => {
+    const init: WorkerInit = { store: session.storeAccess(), backend: session.backend, spec };
+    return session.jobs.start(kind, label, init, runId);
+  };
+  const requireJob = (jobId: string): Job => {
+    const job = session.jobs.get(jobId);
+    if (!job) throw new ConfidantError('job.not-found', 'That job is no longer known to the app.');
+    return job;
+  };
+  const refuseBusy = (runId: number) => {
+    if (session.jobs.activeRunIds().has(runId)) {
+      throw new ConfidantError('run.busy', `Run ${runId} is being worked on right now.`, {
+        hint: 'Wait for the running job to finish, or cancel it.',
+      });
+    }
+  };
+  const bundledDir = async () => (await import('../../model/bundledModel.js')).bundledModelDir;
+
+  return {
+    'train.start': async (request) => {
+      const dataset = requireDataset(store(), request.datasetId);
+      const modelDir = resolveModelDir(request.model, await bundledDir());
+      const config = runConfigFor(request, modelDir, session.backend);
+      const runName =
+        request.runName ??
+        `${dataset.name}-${request.privacy === 'none' ? 'nonprivate' : `eps${request.privacy}`}`;
+      return startJob('train', `Training ${runName}`, {
+        kind: 'train',
+        runName,
+        config,
+        ...(request.raiseBudgetTo !== undefined ? { raiseBudgetTo: request.raiseBudgetTo } : {}),
+      });
+    },
+    'train.resume': ({ runId }) => {
+      const run = requireRun(store(), runId);
+      refuseBusy(runId);
+      if (run.status === 'completed') {
+        throw new ConfidantError('train.run-finished', `Run ${runId} has already completed.`);
+      }
+      return startJob(
+        'train',
+        `Resuming ${run.name}`,
+        { kind: 'train', runName: run.name, resumeRunId: runId },
+        runId,
+      );
+    },
+    'jobs.list': () => session.jobs.list(),
+    'jobs.get': ({ jobId }) => requireJob(jobId),
+    'jobs.cancel': async ({ jobId }) => {
+      requireJob(jobId);
+      return (await session.jobs.cancel(jobId)) ?? requireJob(jobId);
+    },
+    'runs.list': ({ projectId, datasetId }) => {
+      const active = session.jobs.activeRunIds();
+      const rows =
+        datasetId !== undefined ? store().runs.listForDataset(datasetId) : store().runs.list(projectId);
+      return rows.map((row) => runView(store(), row, active));
+    },
+    'runs.get': ({ runId }) => runView(store(), requireRun(store(), runId), session.jobs.activeRunIds()),
+    'runs.charts': async ({ runId }) => {
+      const run = runView(store(), requireRun(store(), runId), session.jobs.activeRunIds());
+      if (!run.summary) return { runId, loss: null, roc: null, exposure: null, epsilon: null };
+      const charts = await import('../../report/charts/index.js');
+      const reportRun = { training: run.summary, audit: storedAudit(store(), runId)?.result ?? null };
+      const render = async (spec: Parameters<typeof charts.renderChartSvg>[0] | null) =>
+        spec ? charts.renderChartSvg(spec) : null;
+      return {
+        runId,
+        loss: await render(charts.lossChartSpec([reportRun])),
+        roc: await render(charts.rocChartSpec(reportRun)),
+        exposure: await render(charts.exposureChartSpec([reportRun])),
+        epsilon: await render(charts.epsilonChartSpec([reportRun])),
+      };
+    },
+    'privacy.budget': ({ datasetId }) => budgetStatus(store(), requireDataset(store(), datasetId).id),
+    'privacy.setBudget': ({ datasetId, epsilon, delta }) => {
+      const dataset = requireDataset(store(), datasetId);
+      const before = store().privacy.budget(dataset.id);
+      store().privacy.setBudget(dataset.id, epsilon, delta);
+      store().auditLog.append('budget', `dataset:${dataset.id}`, {
+        from: before?.epsilon ?? null,
+        to: epsilon,
+        delta,
+        reason: 'set in the app',
+      });
+      return budgetStatus(store(), dataset.id);
+    },
+    'audit.start': ({ runId }) => {
+      const run = requireRun(store(), runId);
+      refuseBusy(runId);
+      if (run.status !== 'completed') {
+        throw new ConfidantError(
+          'audit.run-not-finished',
+          `Run ${runId} has not completed (${run.status}).`,
+          {
+            hint: 'The audit attacks the final adapter: finish or resume the run first.',
+          },
+        );
+      }
+      return startJob('audit', `Auditing ${run.name}`, { kind: 'audit', runId }, runId);
+    },
+    'audit.result': ({ runId }) => {
+      requireRun(store(), runId);
+      const audit = storedAudit(store(), runId);
+      return {
+        runId,
+        available: audit !== null,
+        result: audit?.result ?? null,
+        createdAt: audit?.createdAt ?? null,
+      };
+    },
+    'report.export': ({ runId, title }) => {
+      const run = requireRun(store(), runId);
+      if (!run.summaryJson) {
+        throw new ConfidantError('report.run-not-finished', `Run ${runId} has not finished.`, {
+          hint: 'A report needs a finished training run (and, ideally, its audit).',
+        });
+      }
+      const outDir = join(session.dataDirectory.path, 'reports');
+      mkdirSync(outDir, { recursive: true, mode: 0o700 });
+      return startJob(
+        'report',
+        `Report for ${run.name}`,
+        {
+          kind: 'report',
+          runId,
+          title: title ?? `Privacy audit report: ${run.name}`,
+          outDir,
+          appVersion: session.options.version,
+        },
+        runId,
+      );
+    },
+    'report.list': ({ runId }) =>
+      store()
+        .audits.reports(runId)
+        .map((r) => ({ id: r.id, runId: r.runId, title: r.title, createdAt: r.createdAt })),
+    'report.verify': async (source) => {
+      let bytes: Buffer;
+      let name: string;
+      if (source.kind === 'stored') {
+        const row = store()
+          .audits.reports()
+          .find((r) => r.id === source.reportId);
+        if (!row) throw new ConfidantError('report.not-found', `There is no report ${source.reportId}.`);
+        bytes = store().blobs.read(row.blobId);
+        name = row.title;
+      } else if (source.kind === 'path') {
+        try {
+          bytes = readFileSync(source.path);
+        } catch (cause) {
+          throw new ConfidantError('report.unreadable', 'Cannot read that file.', {
+            where: { file: source.path },
+            cause,
+          });
+        }
+        name = basename(source.path);
+      } else {
+        bytes = Buffer.from(source.base64, 'base64');
+        name = source.fileName;
+      }
+      const { verifyReport } = await import('../../report/verifyReport.js');
+      const { describeVerification } = await import('../../cli/commands/report.js');
+      const verification = verifyReport(bytes);
+      return {
+        valid: verification.valid,
+        signer: verification.signer?.keyFingerprint ?? null,
+        problems: verification.problems.map((p) => ({ code: p.code, message: p.message })),
+        summary: describeVerification(name, verification),
+      };
+    },
+    generate: async (request) => {
+      const modelDir = resolveModelDir(request.model, await bundledDir());
+      if (request.runId !== undefined) requireRun(store(), request.runId);
+      return startJob(
+        'generate',
+        `Generating with ${request.runId ? `run ${request.runId}` : 'the base model'}`,
+        {
+          kind: 'generate',
+          modelDir,
+          ...(request.runId !== undefined ? { runId: request.runId } : {}),
+          prompt: request.prompt,
+          maxTokens: request.maxTokens,
+          temperature: request.temperature,
+          topP: request.topP,
+          seed: request.seed,
+        },
+      );
+    },
+  };
+}
