@@ -7,13 +7,11 @@
  */
 import { z } from 'zod';
 import { PiiScanner } from '../data/index.js';
-import { initBackend } from '../engine/initBackend.js';
 import { loadAdapterArchive } from '../lora/index.js';
-import { TextTokenizer, loadModel } from '../model/index.js';
 import { ConfidantError } from '../shared/confidantError.js';
 import type { Store } from '../store/index.js';
 import { parseRunConfig } from '../train/runConfig.js';
-import { modelDirectory } from '../train/trainer.js';
+import { loadRunModel, runTrainingDataOptions } from '../train/runSetup.js';
 import { loadTrainingData, resolveDataset, seededShuffle } from '../train/trainingData.js';
 import { TrainingSummarySchema } from '../train/trainingSummary.js';
 import { CanaryDesignSchema, OneRunDesignSchema } from './canaries/auditDesign.js';
@@ -66,20 +64,9 @@ export async function auditRun(
   const designRow = store.audits.list(run.id).find((a) => a.kind === 'audit-design');
   const design = designRow ? StoredDesignSchema.parse(JSON.parse(designRow.resultJson)) : null;
 
-  await initBackend(config.backend === 'auto' ? undefined : config.backend);
-  const modelDir = modelDirectory(config.model);
-  const { model } = await loadModel(modelDir);
-  const tokenizer = await TextTokenizer.load(modelDir);
+  const { model, tokenizer } = await loadRunModel(config);
   const dataset = resolveDataset(store, String(run.datasetId));
-  const data = loadTrainingData(store, dataset, model, tokenizer, {
-    trainSplit: config.dataset.trainSplit,
-    evalSplit: config.dataset.evalSplit,
-    privacyUnit: config.privacyUnit,
-    maxSequenceLength: Math.min(config.maxSequenceLength, model.config.contextLength),
-    seed: config.seed,
-    auditHoldoutFraction: config.auditHoldoutFraction,
-    ...(config.excludeRecordIds ? { excludeRecordIds: new Set(config.excludeRecordIds) } : {}),
-  });
+  const data = loadTrainingData(store, dataset, model, tokenizer, runTrainingDataOptions(config, model));
   const nonMemberTexts = data.auditHoldout.map((h) => h.text);
   if (nonMemberTexts.length < 2) {
     throw new ConfidantError(

@@ -24,6 +24,7 @@ export {
 } from './datasetPii.js';
 export {
   generateSyntheticDataset,
+  syntheticImportJsonl,
   type SyntheticOptions,
   type SyntheticRecord,
   type SyntheticSpan,

@@ -5,7 +5,7 @@
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { generateSyntheticDataset, importDataset } from '../data/index.js';
+import { generateSyntheticDataset, importDataset, syntheticImportJsonl } from '../data/index.js';
 import { Store } from '../store/index.js';
 import { parseRunConfig } from '../train/runConfig.js';
 import { DpSiteTrainer } from './dpSiteTrainer.js';
@@ -33,21 +33,7 @@ export async function createSimulationSites(
       seed: 1000 + index,
     });
     const file = join(dir, 'notes.jsonl');
-    writeFileSync(
-      file,
-      records
-        .map((r) =>
-          JSON.stringify({
-            id: r.id,
-            subject: r.subjectId,
-            split: r.split,
-            text: r.text,
-            prompt: r.prompt,
-            response: r.response,
-          }),
-        )
-        .join('\n') + '\n',
-    );
+    writeFileSync(file, syntheticImportJsonl(records));
     const store = Store.open({
       directory: join(dir, 'store'),
       passphrase: 'simulation-only passphrase',

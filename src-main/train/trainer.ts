@@ -19,19 +19,17 @@
  */
 import { createHash } from 'node:crypto';
 import { readdirSync, readFileSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import * as tf from '@tensorflow/tfjs';
 import { createAccountant } from '../accountants/index.js';
 import { checkBudget } from '../dp/privacyBudget.js';
-import { PrivacyLedger, type LedgerSegment as DpSegment } from '../dp/privacyLedger.js';
+import { PrivacyLedger } from '../dp/privacyLedger.js';
 import { privacySpent } from '../dp/privacySpent.js';
 import { PoissonSampler } from '../dp/poissonSampler.js';
 import { cryptoRandomSource, type RandomSource } from '../dp/randomSource.js';
-import { initBackend } from '../engine/initBackend.js';
 import { LoraAdapter, adapterArchive, defaultTargetModules } from '../lora/index.js';
-import type { CausalLm } from '../model/index.js';
-import { TextTokenizer, loadModel, parameterCount } from '../model/index.js';
-import { bundledModelDir } from '../model/bundledModel.js';
+import type { CausalLm, TextTokenizer } from '../model/index.js';
+import { parameterCount } from '../model/index.js';
 import { ConfidantError } from '../shared/confidantError.js';
 import type { Store, RunRow } from '../store/index.js';
 import pkg from '../../package.json' with { type: 'json' };
@@ -43,6 +41,9 @@ import { perExampleGradients, summedGradient } from './perExampleGradients.js';
 import { privateGradient } from './privateGradient.js';
 import { resolveDelta, type RunConfig } from './runConfig.js';
 import { sanityChecks } from './sanityChecks.js';
+import { chargedSegments, nonPrivateRuns, pastCharges } from './datasetPrivacy.js';
+import { loadRunModel, runTrainingDataOptions } from './runSetup.js';
+export { modelDirectory } from './runSetup.js';
 import { designRunAudit, designTrainingTexts } from './auditDesignForRun.js';
 import { loadLatestCheckpoint, saveCheckpoint, type TrainerState } from './trainingCheckpoint.js';
 import {
@@ -84,10 +85,6 @@ export interface TrainResult {
   readonly finalParams: readonly Float32Array[];
 }
 
-export function modelDirectory(model: string): string {
-  return model === 'bundled' ? bundledModelDir() : resolve(model);
-}
-
 /** SHA-256 over the model folder's weight and config files, in name order. */
 export function hashModelFolder(dir: string): string {
   const hash = createHash('sha256');
@@ -105,61 +102,21 @@ function hashDataset(store: Store, datasetId: number): string {
   return hash.digest('hex');
 }
 
-function toDpSegments(
-  rows: readonly {
-    sampleRate: number;
-    noiseMultiplier: number;
-    clipNorm: number;
-    unitCount: number;
-    steps: number;
-  }[],
-): DpSegment[] {
-  return rows.map((r) => ({
-    samplingRate: r.sampleRate,
-    noiseMultiplier: r.noiseMultiplier,
-    clipNorm: r.clipNorm,
-    unitCount: r.unitCount,
-    steps: r.steps,
-  }));
-}
-
-/** Everything a dataset already spent: the charged ledgers of its other runs. */
-function pastCharges(store: Store, datasetId: number, excludeRunId?: number): DpSegment[][] {
-  return store.runs
-    .listForDataset(datasetId)
-    .filter((r) => r.id !== excludeRunId)
-    .map((r) => toDpSegments(store.privacy.ledger(r.id)))
-    .filter((s) => s.length > 0);
-}
-
-function nonPrivateRuns(store: Store, datasetId: number, excludeRunId?: number): RunRow[] {
-  return store.runs.listForDataset(datasetId).filter((r) => {
-    if (r.id === excludeRunId || r.status === 'created') return false;
-    return (JSON.parse(r.configJson) as { privacy?: { mode?: string } }).privacy?.mode === 'none';
-  });
-}
-
 export async function train(options: TrainOptions): Promise<TrainResult> {
   const { store, config } = options;
   const emit: TrainingEventListener = options.onEvent ?? (() => {});
   const random = options.randomSource ?? cryptoRandomSource;
-  const backend = await initBackend(config.backend === 'auto' ? undefined : config.backend);
-  const modelDir = modelDirectory(config.model);
-  const { model } = await loadModel(modelDir);
-  const tokenizer = await TextTokenizer.load(modelDir);
+  const { backend, modelDir, model, tokenizer } = await loadRunModel(config);
   const dataset = resolveDataset(store, config.dataset.id);
   const auditDesign = designRunAudit(config);
   const insertedTexts = [...designTrainingTexts(auditDesign), ...(options.extraTrainTexts ?? [])];
-  const data = loadTrainingData(store, dataset, model, tokenizer, {
-    trainSplit: config.dataset.trainSplit,
-    evalSplit: config.dataset.evalSplit,
-    privacyUnit: config.privacyUnit,
-    maxSequenceLength: Math.min(config.maxSequenceLength, model.config.contextLength),
-    seed: config.seed,
-    auditHoldoutFraction: config.auditHoldoutFraction,
-    ...(insertedTexts.length > 0 ? { extraTrainTexts: insertedTexts } : {}),
-    ...(config.excludeRecordIds ? { excludeRecordIds: new Set(config.excludeRecordIds) } : {}),
-  });
+  const data = loadTrainingData(
+    store,
+    dataset,
+    model,
+    tokenizer,
+    runTrainingDataOptions(config, model, insertedTexts),
+  );
   const units = data.unitExamples.length;
   const samplingRate = config.samplingRate ?? (config.expectedBatchSize ?? 0) / units;
   if (!(samplingRate > 0 && samplingRate <= 1)) {
@@ -284,7 +241,7 @@ export async function train(options: TrainOptions): Promise<TrainResult> {
         { reason: 'non-private' },
       );
     }
-    const own = toDpSegments(store.privacy.ledger(run.id));
+    const own = chargedSegments(store, run.id);
     const remaining = totalSteps - (store.checkpoints.latest(run.id)?.step ?? 0);
     const budgetCheck = checkBudget(
       budget,
@@ -570,7 +527,7 @@ export async function train(options: TrainOptions): Promise<TrainResult> {
     blobId: adapterBlob.id,
     config: adapterBytes.config,
   });
-  const charged = toDpSegments(store.privacy.ledger(run.id));
+  const charged = chargedSegments(store, run.id);
   const spent = isPrivate ? privacySpent(charged, delta!) : null;
   let budgetAfter: TrainingSummary['privacy']['budget'] = null;
   const budgetNow = store.privacy.budget(dataset.id);

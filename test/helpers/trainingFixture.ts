@@ -6,7 +6,7 @@
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { generateSyntheticDataset, importDataset } from '../../src-main/data/index.js';
+import { generateSyntheticDataset, importDataset, syntheticImportJsonl } from '../../src-main/data/index.js';
 import { Store } from '../../src-main/store/index.js';
 import { parseRunConfig, type RunConfig } from '../../src-main/train/runConfig.js';
 
@@ -36,15 +36,7 @@ export async function trainingFixture(
   const storeDirectory = join(directory, 'store');
   const file = join(directory, 'notes.jsonl');
   const data = generateSyntheticDataset({ records, seed });
-  const rows = data.map((r) => ({
-    id: r.id,
-    subject: r.subjectId,
-    split: r.split,
-    text: r.text,
-    prompt: r.prompt,
-    response: r.response,
-  }));
-  writeFileSync(file, [...rows, ...extra].map((r) => JSON.stringify(r)).join('\n') + '\n');
+  writeFileSync(file, syntheticImportJsonl(data) + extra.map((r) => `${JSON.stringify(r)}\n`).join(''));
   const store = Store.open({
     directory: storeDirectory,
     passphrase: FIXTURE_PASSPHRASE,

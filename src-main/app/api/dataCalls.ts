@@ -6,7 +6,13 @@ import { randomUUID } from 'node:crypto';
 import { existsSync, mkdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { PiiScanner } from '../../data/pii/piiScanner.js';
-import { deidentifyDataset, generateSyntheticDataset, importDataset, scanDataset } from '../../data/index.js';
+import {
+  deidentifyDataset,
+  generateSyntheticDataset,
+  syntheticImportJsonl,
+  importDataset,
+  scanDataset,
+} from '../../data/index.js';
 import type { ImportOutcome } from '../../shared/apiSchemas.js';
 import { ConfidantError } from '../../shared/confidantError.js';
 import type { DatasetRow, Store } from '../../store/index.js';
@@ -144,20 +150,11 @@ export function dataCalls(session: EngineSession): CallImplementations<DataCallN
     'datasets.synthesize': async ({ projectId, name, records, seed }) => {
       const project = requireProject(store(), projectId);
       const rows = generateSyntheticDataset({ records, seed });
-      const jsonl = rows
-        .map((r) =>
-          JSON.stringify({
-            id: r.id,
-            subject: r.subjectId,
-            split: r.split,
-            text: r.text,
-            prompt: r.prompt,
-            response: r.response,
-          }),
-        )
-        .join('\n');
-      return withScratchFile(session, `${name.replace(/[^\w.-]+/g, '_')}.jsonl`, `${jsonl}\n`, (file) =>
-        importFile(store(), file, { project: project.name, name, allowErrors: false }),
+      return withScratchFile(
+        session,
+        `${name.replace(/[^\w.-]+/g, '_')}.jsonl`,
+        syntheticImportJsonl(rows),
+        (file) => importFile(store(), file, { project: project.name, name, allowErrors: false }),
       );
     },
     'datasets.preview': ({ datasetId, offset, limit }) => {

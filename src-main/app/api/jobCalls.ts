@@ -6,8 +6,8 @@
  */
 import { mkdirSync, readFileSync } from 'node:fs';
 import { basename, join } from 'node:path';
-import { privacySpent } from '../../dp/privacySpent.js';
 import { storedAudit } from '../../audit/auditRun.js';
+import { datasetBudgetStatus } from '../../train/datasetPrivacy.js';
 import type { JobSpec, WorkerInit } from '../jobs/jobProtocol.js';
 import type { Job, JobKind, TrainRequestParsed } from '../../shared/apiSchemas.js';
 import { ConfidantError } from '../../shared/confidantError.js';
@@ -91,29 +91,7 @@ function runView(store: Store, row: RunRow, active: Set<number>) {
 
 /** A dataset's privacy budget and what all its runs spent, composed at the budget's δ. */
 export function budgetStatus(store: Store, datasetId: number) {
-  const budget = store.privacy.budget(datasetId);
-  const runs = store.runs.listForDataset(datasetId);
-  const segments = runs.flatMap((r) =>
-    store.privacy.ledger(r.id).map((s) => ({
-      samplingRate: s.sampleRate,
-      noiseMultiplier: s.noiseMultiplier,
-      clipNorm: s.clipNorm,
-      unitCount: s.unitCount,
-      steps: s.steps,
-    })),
-  );
-  const nonPrivate = runs.filter(
-    (r) => r.status !== 'created' && r.status !== 'cancelled' && privacyLabel(r.configJson) === 'not private',
-  ).length;
-  const spent =
-    budget && segments.length > 0 ? privacySpent(segments, budget.delta).epsilon : budget ? 0 : null;
-  return {
-    datasetId,
-    budget: budget ? { epsilon: budget.epsilon, delta: budget.delta } : null,
-    spentEpsilon: nonPrivate > 0 ? null : spent,
-    nonPrivateRuns: nonPrivate,
-    runs: runs.length,
-  };
+  return datasetBudgetStatus(store, datasetId);
 }
 
 function requireRun(store: Store, runId: number): RunRow {

@@ -229,6 +229,7 @@ export function registerPrivacyBudget(privacy: Command): void {
       const { withStore } = await import('./store.js');
       const { resolveDataset } = await import('../../train/trainingData.js');
       const { privacySpent } = await import('../../dp/privacySpent.js');
+      const { datasetBudgetStatus, pastCharges } = await import('../../train/datasetPrivacy.js');
       await withStore(flags, (store) => {
         const dataset = resolveDataset(store, flags.dataset!);
         let budget = store.privacy.budget(dataset.id);
@@ -256,35 +257,21 @@ export function registerPrivacyBudget(privacy: Command): void {
           });
           budget = store.privacy.budget(dataset.id);
         }
-        const runs = store.runs.listForDataset(dataset.id);
-        const segments = runs.flatMap((r) =>
-          store.privacy.ledger(r.id).map((s) => ({
-            samplingRate: s.sampleRate,
-            noiseMultiplier: s.noiseMultiplier,
-            clipNorm: s.clipNorm,
-            unitCount: s.unitCount,
-            steps: s.steps,
-          })),
-        );
-        const nonPrivate = runs.filter(
-          (r) =>
-            r.status !== 'created' &&
-            r.status !== 'cancelled' &&
-            (JSON.parse(r.configJson) as { privacy?: { mode?: string } }).privacy?.mode === 'none',
-        ).length;
-        const spent = budget ? privacySpent(segments, budget.delta) : null;
+        const status = datasetBudgetStatus(store, dataset.id);
+        const spent = budget ? privacySpent(pastCharges(store, dataset.id).flat(), budget.delta) : null;
+        const nonPrivate = status.nonPrivateRuns;
         const result = {
           dataset: { id: dataset.id, name: dataset.name },
-          budget: budget ? { epsilon: budget.epsilon, delta: budget.delta } : null,
-          spentEpsilon: nonPrivate > 0 ? null : (spent?.epsilon ?? null),
+          budget: status.budget,
+          spentEpsilon: status.spentEpsilon,
           nonPrivateRuns: nonPrivate,
-          runs: runs.length,
+          runs: status.runs,
         };
         if (flags.json) {
           process.stdout.write(`${JSON.stringify(result)}\n`);
           return;
         }
-        const lines = [`Dataset ${dataset.id} (${dataset.name}): ${runs.length} run(s).`];
+        const lines = [`Dataset ${dataset.id} (${dataset.name}): ${status.runs} run(s).`];
         if (!budget)
           lines.push('No privacy budget set: runs are not limited. Set one with --epsilon and --delta.');
         else {

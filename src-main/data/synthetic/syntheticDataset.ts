@@ -104,3 +104,23 @@ export function generateSyntheticDataset(options: SyntheticOptions): SyntheticRe
   }
   return out;
 }
+
+/**
+ * One JSONL line per record, with the column names the importer maps by default (`id`,
+ * `subject`, `split`, `text` or `prompt`/`response`); ground-truth spans are left out.
+ */
+export function syntheticImportJsonl(rows: readonly SyntheticRecord[]): string {
+  return rows
+    .map((r) =>
+      JSON.stringify({
+        id: r.id,
+        subject: r.subjectId,
+        split: r.split,
+        text: r.text,
+        prompt: r.prompt,
+        response: r.response,
+      }),
+    )
+    .join('\n')
+    .concat('\n');
+}

@@ -14,13 +14,13 @@
  */
 import { createHash } from 'node:crypto';
 import { z } from 'zod';
-import { initBackend } from '../../engine/initBackend.js';
 import { adapterArchive, loadAdapterArchive } from '../../lora/index.js';
-import { TextTokenizer, loadModel, scoringIds } from '../../model/index.js';
+import { scoringIds } from '../../model/index.js';
 import { ConfidantError } from '../../shared/confidantError.js';
 import type { Store } from '../../store/index.js';
 import { parseRunConfig } from '../runConfig.js';
-import { modelDirectory, train } from '../trainer.js';
+import { train } from '../trainer.js';
+import { loadRunModel, runTrainingDataOptions } from '../runSetup.js';
 import { loadTrainingData, resolveDataset, seededShuffle, type TrainingExample } from '../trainingData.js';
 import type { TrainingEventListener } from '../trainingEvents.js';
 import { resolveForgetSet } from './forgetSet.js';
@@ -133,20 +133,9 @@ export async function unlearn(request: UnlearnRequest): Promise<UnlearningCertif
     ...(request.subjects ? { subjects: request.subjects } : {}),
     ...(request.records ? { records: request.records } : {}),
   });
-  await initBackend(config.backend === 'auto' ? undefined : config.backend);
-  const modelDir = modelDirectory(config.model);
-  const { model } = await loadModel(modelDir);
-  const tokenizer = await TextTokenizer.load(modelDir);
+  const { model, tokenizer } = await loadRunModel(config);
   const dataset = resolveDataset(store, String(run.datasetId));
-  const data = loadTrainingData(store, dataset, model, tokenizer, {
-    trainSplit: config.dataset.trainSplit,
-    evalSplit: config.dataset.evalSplit,
-    privacyUnit: config.privacyUnit,
-    maxSequenceLength: Math.min(config.maxSequenceLength, model.config.contextLength),
-    seed: config.seed,
-    auditHoldoutFraction: config.auditHoldoutFraction,
-    ...(config.excludeRecordIds ? { excludeRecordIds: new Set(config.excludeRecordIds) } : {}),
-  });
+  const data = loadTrainingData(store, dataset, model, tokenizer, runTrainingDataOptions(config, model));
   const forgetIds = new Set(forget.records.map((r) => r.id));
   const forgetExamples = data.train.filter((e) => forgetIds.has(e.recordId));
   if (forgetExamples.length === 0) {
