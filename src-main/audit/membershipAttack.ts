@@ -38,7 +38,10 @@ export function membershipAttacks(members: TextSignals, nonMembers: TextSignals)
       balancedAccuracy: m.balancedAccuracy,
       tprAtFpr: { ...m.tprAtFpr },
       roc: downsampleRoc(m.roc),
-      verdict: membershipVerdict(m.auc, m.tprAtFpr['0.01']),
+      verdict: membershipVerdict(m.auc, m.tprAtFpr['0.01'], {
+        members: memberScores[name].length,
+        nonMembers: nonMemberScores[name].length,
+      }),
     };
   });
   const strongest = attacks.reduce((best, a) => (a.auc > best.auc ? a : best), attacks[0]!).name;

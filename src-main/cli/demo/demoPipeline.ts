@@ -254,7 +254,9 @@ async function runStages(
     maxSequenceLength: options.maxSequenceLength ?? 64,
     evalEveryEpoch: false,
     checkpointEverySteps: 25,
-    optimizer: { learningRate: 0.003, warmupSteps: 2, schedule: 'cosine' },
+    // a learning rate high enough that the baseline visibly memorises: the point of the demo
+    optimizer: { learningRate: 0.01, warmupSteps: 2, schedule: 'cosine' },
+    auditHoldoutFraction: 0.2,
     canaries: { format: 'mrn', repetitions: [1, 2, 4, 8], perRepetition: 2 },
     oneRunExamples: 32,
     seed: options.seed,
@@ -293,7 +295,15 @@ async function runStages(
             : '; no privacy guarantee'),
       );
       const failed = s.sanity.filter((c) => !c.passed);
-      for (const c of failed) log(`    sanity check FAILED: ${c.name}: ${c.detail}`);
+      for (const c of failed) {
+        const expected = s.privacy.mode === 'none' && c.name === 'eval-loss-not-worse';
+        log(
+          `    sanity check FAILED: ${c.name}: ${c.detail}` +
+            (expected
+              ? ' (expected here: the baseline is set up to overfit, so the attacks have something to find)'
+              : ''),
+        );
+      }
       return s;
     });
   const plain = await trainRun(

@@ -14,6 +14,7 @@ import { GUESS_FRACTIONS, oneRunLowerBound } from '../../../src-main/audit/oneRu
 import { downsampleRoc } from '../../../src-main/audit/rocPoints.js';
 import {
   canaryVerdict,
+  aucStandardError,
   membershipVerdict,
   oneRunVerdict,
   rateVerdict,
@@ -41,6 +42,11 @@ describe('verdicts', () => {
     expect(membershipVerdict(0.6, 0.1)).toBe('warn');
     expect(membershipVerdict(0.61, 0)).toBe('fail');
     expect(membershipVerdict(0.5, 0.2)).toBe('fail');
+    // with sample sizes: the AUC is judged by its lower 95% bound (Hanley & McNeil 1982:
+    // AUC 0.6 with 40 + 40 has SE ≈ 0.063), and TPR at 1% FPR needs ≥ 100 non-members
+    expect(membershipVerdict(0.6, 0.2, { members: 40, nonMembers: 40 })).toBe('pass');
+    expect(membershipVerdict(0.6, 0.2, { members: 400, nonMembers: 400 })).toBe('fail');
+    expect(membershipVerdict(0.9, 0, { members: 40, nonMembers: 40 })).toBe('fail');
     expect(canaryVerdict([1, 2], 8)).toBe('pass');
     expect(canaryVerdict([1, 3], 8)).toBe('warn');
     expect(canaryVerdict([5], 8)).toBe('fail');
@@ -158,5 +164,14 @@ describe('one-run ε lower bound from scores', () => {
     expect(res.verdict).toBe('fail');
     expect(res.explanation).toMatch(/DP IMPLEMENTATION ERROR/);
     expect(res.score).toBe('rmia');
+  });
+});
+
+describe('aucStandardError (Hanley & McNeil 1982)', () => {
+  it("matches the paper's worked example and shrinks with the sample", () => {
+    // Hanley & McNeil 1982's CT example: 51 abnormal and 58 normal subjects, area 0.893,
+    // standard error 0.032
+    expect(aucStandardError(0.893, 51, 58)).toBeCloseTo(0.032, 2);
+    expect(aucStandardError(0.7, 400, 400)).toBeLessThan(aucStandardError(0.7, 40, 40));
   });
 });
