@@ -10,3 +10,4 @@ export {
   saveAdapter,
 } from './peftFormat.js';
 export { mergeAdapter } from './mergeAdapter.js';
+export { averageAdapters } from './averageAdapters.js';

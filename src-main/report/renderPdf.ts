@@ -25,6 +25,7 @@ import {
   privacySection,
   trainingSection,
 } from './reportSections.js';
+import { unlearningSection } from './unlearningSection.js';
 import { runVerdict } from './verdictText.js';
 
 /** Name of the attachment holding the report model. */
@@ -131,6 +132,7 @@ export async function renderReportPdf(model: ReportModel, options: RenderPdfOpti
   trainingSection(w, model, charts);
   attacksSection(w, model, charts);
   epsilonSection(w, model, charts);
+  unlearningSection(w, model);
   reproducibilitySection(w, model);
   environmentSection(w, model);
   signatureSection(w, options.signature);

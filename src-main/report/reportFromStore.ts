@@ -1,6 +1,7 @@
 /**
  * Assembles the report model of one or more stored runs of the same dataset (`confidant
- * report --run 3,4`, the demo): each run's training summary and latest audit, the
+ * report --run 3,4`, the demo): each run's training summary, latest audit and unlearning
+ * certificate, the
  * dataset's PII scan (run now with the recognisers, counts only), the reproducibility
  * record and the environment. Every number comes from the store; nothing is recomputed
  * from anything else.
@@ -12,6 +13,10 @@ import { scanDataset } from '../data/index.js';
 import { ConfidantError } from '../shared/confidantError.js';
 import type { Store } from '../store/index.js';
 import { TrainingSummarySchema } from '../train/trainingSummary.js';
+import {
+  UnlearningCertificateSchema,
+  type UnlearningCertificate,
+} from '../train/unlearning/unlearningCertificate.js';
 import { buildReproducibility, comparisonNotes } from './reportAssembly.js';
 import { ReportModelSchema, type ReportModel, type ReportRun } from './reportModel.js';
 
@@ -47,6 +52,7 @@ export function reportModelFromStore(
     return {
       training: TrainingSummarySchema.parse(JSON.parse(row.summaryJson)),
       audit: latestAudit(store, id),
+      unlearning: latestUnlearning(store, id),
     };
   });
   const datasetIds = new Set(runIds.map((id) => store.runs.get(id)!.datasetId));
@@ -116,4 +122,13 @@ export function reportModelFromStore(
     },
   };
   return ReportModelSchema.parse(model);
+}
+
+/** The latest unlearning certificate stored with a run (the run that holds the new adapter). */
+function latestUnlearning(store: Store, runId: number): UnlearningCertificate | null {
+  const row = store.audits
+    .list(runId)
+    .filter((a) => a.kind === 'unlearning')
+    .at(-1);
+  return row ? UnlearningCertificateSchema.parse(JSON.parse(row.resultJson)) : null;
 }

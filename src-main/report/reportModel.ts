@@ -8,6 +8,7 @@
 import { z } from 'zod';
 import { AuditResultSchema } from '../audit/auditResult.js';
 import { TrainingSummarySchema } from '../train/trainingSummary.js';
+import { UnlearningCertificateSchema } from '../train/unlearning/unlearningCertificate.js';
 
 export const REPORT_MODEL_VERSION = 1;
 
@@ -62,6 +63,8 @@ export const ReportRunSchema = z
     training: TrainingSummarySchema,
     /** null when the run was not audited (the report says so, loudly). */
     audit: AuditResultSchema.nullable(),
+    /** The latest unlearning certificate of this model, when a patient was forgotten. */
+    unlearning: UnlearningCertificateSchema.nullable().optional(),
   })
   .strict();
 

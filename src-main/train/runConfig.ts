@@ -104,6 +104,14 @@ export const RunConfigSchema = z
     earlyStoppingPatience: z.number().int().positive().optional(),
     checkpointEverySteps: z.number().int().positive().default(50),
     backend: BackendSchema.default('auto'),
+    /**
+     * Train as this many disjoint shards of the privacy units (SISA, Bourtoule et al. 2021):
+     * one adapter per shard, combined by averaging their weight updates, so forgetting a
+     * patient retrains one shard (`confidant unlearn --method shard`). 1 = one adapter.
+     */
+    shards: z.number().int().min(1).max(32).default(1),
+    /** Set by the sharded trainer on each shard's own run: the shard it trains (0-based). */
+    shardIndex: z.number().int().min(0).optional(),
     /** Records left out of training: set by `confidant unlearn --method retrain`. */
     excludeRecordIds: z.array(z.number().int().positive()).optional(),
     /** Seeds data order, LoRA init and dropout; never the DP noise or sampling (CSPRNG). */
@@ -116,6 +124,13 @@ export const RunConfigSchema = z
         code: 'custom',
         path: ['samplingRate'],
         message: 'give exactly one of "samplingRate" (q) or "expectedBatchSize" (q·N)',
+      });
+    }
+    if (c.shardIndex !== undefined && c.shardIndex >= c.shards) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['shardIndex'],
+        message: `"shardIndex" must be below "shards" (${c.shards})`,
       });
     }
     if ((c.epochs === undefined) === (c.steps === undefined)) {

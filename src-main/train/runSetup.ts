@@ -45,5 +45,8 @@ export function runTrainingDataOptions(
     auditHoldoutFraction: config.auditHoldoutFraction,
     ...(insertedTexts.length > 0 ? { extraTrainTexts: insertedTexts } : {}),
     ...(config.excludeRecordIds ? { excludeRecordIds: new Set(config.excludeRecordIds) } : {}),
+    ...(config.shardIndex !== undefined
+      ? { shard: { count: config.shards, index: config.shardIndex, seed: config.seed } }
+      : {}),
   };
 }

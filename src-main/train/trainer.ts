@@ -22,7 +22,6 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import * as tf from '@tensorflow/tfjs';
 import { createAccountant } from '../accountants/index.js';
-import { checkBudget } from '../dp/privacyBudget.js';
 import { PrivacyLedger } from '../dp/privacyLedger.js';
 import { privacySpent } from '../dp/privacySpent.js';
 import { PoissonSampler } from '../dp/poissonSampler.js';
@@ -41,10 +40,18 @@ import { perExampleGradients, summedGradient } from './perExampleGradients.js';
 import { privateGradient } from './privateGradient.js';
 import { resolveDelta, type RunConfig } from './runConfig.js';
 import { sanityChecks } from './sanityChecks.js';
-import { chargedSegments, nonPrivateRuns, pastCharges } from './datasetPrivacy.js';
+import {
+  chargedSegments,
+  checkDatasetBudget,
+  nonPrivateRuns,
+  pastCharges,
+  runShard,
+  worstUnitSpent,
+} from './datasetPrivacy.js';
 import { loadRunModel, runTrainingDataOptions } from './runSetup.js';
 export { modelDirectory } from './runSetup.js';
 import { designRunAudit, designTrainingTexts } from './auditDesignForRun.js';
+import { TRAINING_MANIFEST_KIND, trainingManifestOf } from './trainingManifest.js';
 import { loadLatestCheckpoint, saveCheckpoint, type TrainerState } from './trainingCheckpoint.js';
 import {
   loadTrainingData,
@@ -104,6 +111,11 @@ function hashDataset(store: Store, datasetId: number): string {
 
 export async function train(options: TrainOptions): Promise<TrainResult> {
   const { store, config } = options;
+  if (config.shards > 1 && config.shardIndex === undefined) {
+    // k disjoint shards, each trained by this function, then averaged (SISA)
+    const { trainSharded } = await import('./sharding/shardedTraining.js');
+    return trainSharded(options);
+  }
   const emit: TrainingEventListener = options.onEvent ?? (() => {});
   const random = options.randomSource ?? cryptoRandomSource;
   const { backend, modelDir, model, tokenizer } = await loadRunModel(config);
@@ -209,6 +221,7 @@ export async function train(options: TrainOptions): Promise<TrainResult> {
       kind: 'audit-design',
       result: { ...auditDesign, holdoutRecordIds: data.auditHoldout.map((h) => h.recordId) },
     });
+    store.audits.create({ runId: run.id, kind: TRAINING_MANIFEST_KIND, result: trainingManifestOf(data) });
   }
 
   // budget: refuse before any step if the dataset cannot afford the run
@@ -243,10 +256,10 @@ export async function train(options: TrainOptions): Promise<TrainResult> {
     }
     const own = chargedSegments(store, run.id);
     const remaining = totalSteps - (store.checkpoints.latest(run.id)?.step ?? 0);
-    const budgetCheck = checkBudget(
-      budget,
-      [...pastCharges(store, dataset.id, run.id), own],
-      [
+    const shard = runShard(run);
+    const budgetCheck = checkDatasetBudget(budget, pastCharges(store, dataset.id, run.id), {
+      segments: [
+        ...own,
         {
           samplingRate,
           noiseMultiplier: sigma!,
@@ -255,7 +268,8 @@ export async function train(options: TrainOptions): Promise<TrainResult> {
           steps: remaining,
         },
       ],
-    );
+      ...(shard ? { shard } : {}),
+    });
     if (!budgetCheck.allowed) {
       refuse(
         `This run would bring the privacy spent on dataset "${dataset.name}" to ε = ${budgetCheck.afterRun.epsilon.toFixed(2)}, ` +
@@ -532,8 +546,9 @@ export async function train(options: TrainOptions): Promise<TrainResult> {
   let budgetAfter: TrainingSummary['privacy']['budget'] = null;
   const budgetNow = store.privacy.budget(dataset.id);
   if (budgetNow && isPrivate) {
-    const total = privacySpent(
-      [...pastCharges(store, dataset.id, run.id).flat(), ...charged],
+    const shard = runShard(run);
+    const total = worstUnitSpent(
+      [...pastCharges(store, dataset.id, run.id), { segments: charged, ...(shard ? { shard } : {}) }],
       budgetNow.delta,
     );
     budgetAfter = {

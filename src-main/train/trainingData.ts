@@ -14,6 +14,7 @@ import { SeededRandom, scoringIds } from '../model/index.js';
 import type { RecordRow, Split, Store } from '../store/index.js';
 import type { DatasetRow } from '../store/index.js';
 import { ConfidantError } from '../shared/confidantError.js';
+import { shardOfUnit, type ShardPlan } from './sharding/shardAssignment.js';
 
 export interface TrainingExample {
   readonly recordId: number;
@@ -51,6 +52,8 @@ export interface TrainingDataOptions {
   readonly excludeRecordIds?: ReadonlySet<number>;
   /** Extra training texts (audit canaries), each its own unit with its own key. */
   readonly extraTrainTexts?: readonly { key: string; text: string }[];
+  /** Train only the units of one shard of a seeded partition (SISA; see sharding/). */
+  readonly shard?: ShardPlan;
 }
 
 /** A dataset by numeric id or by name, complete datasets only. */
@@ -145,6 +148,10 @@ export function loadTrainingData(
   trainRecords = trainRecords.filter((r) => !holdoutKeys.has(unitKey(r)));
   const excluded = options.excludeRecordIds;
   if (excluded && excluded.size > 0) trainRecords = trainRecords.filter((r) => !excluded.has(r.id));
+  const shard = options.shard;
+  const inShard = (key: string): boolean =>
+    !shard || shardOfUnit(key, shard.count, shard.seed) === shard.index;
+  trainRecords = trainRecords.filter((r) => inShard(unitKey(r)));
 
   let truncated = 0;
   const encode = (text: string): number[] => {
@@ -175,7 +182,9 @@ export function loadTrainingData(
     trainTexts.set(recordId, text);
   };
   for (const r of trainRecords) addTrain(unitKey(r), r.id, recordText(r));
-  (options.extraTrainTexts ?? []).forEach((extra, i) => addTrain(`extra:${extra.key}`, -(i + 1), extra.text));
+  (options.extraTrainTexts ?? []).forEach((extra, i) => {
+    if (inShard(`extra:${extra.key}`)) addTrain(`extra:${extra.key}`, -(i + 1), extra.text);
+  });
   const evaluation = evalRecords
     .map((r) => ({ recordId: r.id, unit: -1, ids: encode(recordText(r)) }))
     .filter((e) => e.ids.length >= 2);

@@ -92,6 +92,19 @@ export const TrainingSummarySchema = z
     config: z.record(z.string(), z.unknown()),
     seconds: z.number(),
     tokensPerSecond: z.number(),
+    /** A sharded (SISA) run: the shard runs whose adapters were averaged into this one. */
+    shards: z
+      .array(
+        z
+          .object({
+            index: z.number().int(),
+            runId: z.number().int(),
+            trainUnits: z.number().int(),
+            epsilon: z.number().nullable(),
+          })
+          .strict(),
+      )
+      .optional(),
   })
   .strict();
 

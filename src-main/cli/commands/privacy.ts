@@ -228,8 +228,8 @@ export function registerPrivacyBudget(privacy: Command): void {
       }
       const { withStore } = await import('./store.js');
       const { resolveDataset } = await import('../../train/trainingData.js');
-      const { privacySpent } = await import('../../dp/privacySpent.js');
-      const { datasetBudgetStatus, pastCharges } = await import('../../train/datasetPrivacy.js');
+      const { datasetBudgetStatus, pastCharges, worstUnitSpent } =
+        await import('../../train/datasetPrivacy.js');
       await withStore(flags, (store) => {
         const dataset = resolveDataset(store, flags.dataset!);
         let budget = store.privacy.budget(dataset.id);
@@ -258,7 +258,7 @@ export function registerPrivacyBudget(privacy: Command): void {
           budget = store.privacy.budget(dataset.id);
         }
         const status = datasetBudgetStatus(store, dataset.id);
-        const spent = budget ? privacySpent(pastCharges(store, dataset.id).flat(), budget.delta) : null;
+        const spent = budget ? worstUnitSpent(pastCharges(store, dataset.id), budget.delta) : null;
         const nonPrivate = status.nonPrivateRuns;
         const result = {
           dataset: { id: dataset.id, name: dataset.name },

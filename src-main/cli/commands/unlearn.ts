@@ -31,7 +31,11 @@ export function registerUnlearn(program: Command): void {
     .option('--run <run>', 'the run whose adapter must forget')
     .option('--subjects <ids>', 'comma-separated patient (subject) ids')
     .option('--records <ids>', 'comma-separated record ids')
-    .option('--method <method>', 'retrain (exact), gradient-ascent (approximate) or shard', 'retrain')
+    .option(
+      '--method <method>',
+      'retrain (exact), shard (exact, retrains only the affected shards of a run trained with "shards") or gradient-ascent (approximate)',
+      'retrain',
+    )
     .option('--max-steps <n>', 'gradient ascent: most steps (default 50)')
     .option('--store <dir>', 'store folder (default: CONFIDANT_HOME or the platform folder)')
     .option('--json', 'print the certificate as JSON')
@@ -90,6 +94,11 @@ export function registerUnlearn(program: Command): void {
           [
             `Unlearning certificate (${c.method}) for run ${c.runId}: ${c.verdict.toUpperCase()}`,
             `Forgot ${c.forgottenRecords} record(s) of ${c.forgottenSubjects} patient(s)${c.newRunId !== null ? `; the new adapter is run ${c.newRunId}` : ''}.`,
+            ...(c.shards
+              ? [
+                  `Retrained ${c.shards.retrained.length} of ${c.shards.total} shards: ${c.shards.retrained.map((r) => `shard ${r.index + 1} (run ${r.fromRunId} → ${r.runId})`).join(', ')}.`,
+                ]
+              : []),
             ...c.checks.map((k) => `  ${k.passed ? 'ok  ' : 'FAIL'} ${k.name}: ${k.detail}`),
             c.explanation,
           ].join('\n') + '\n',

@@ -9,11 +9,15 @@
  *     construction (its training data) and recorded in its config and ledger. A DP retrain
  *     is a new release and spends from the dataset budget like any run.
  *   - gradient-ascent (approximate; Jang et al. 2022): see gradientAscentUnlearning.ts.
- *   - shard (SISA, Bourtoule et al. 2021) needs a run trained as disjoint shards, which
- *     Confidant does not train yet: refused with that explanation.
+ *   - shard (exact; SISA, Bourtoule et al. 2021): for a run trained with `shards: k`, only the
+ *     shards that held the records are retrained without them; the other shards' adapters
+ *     are reused and all are averaged again into a new sharded run. Every shard's stored
+ *     training manifest is checked to hold none of the records.
+ *
+ * "Never saw the records" is checked twice: by construction (the new adapter's training
+ * data) and by the ledger (the training manifest stored with every run that built it).
  */
 import { createHash } from 'node:crypto';
-import { z } from 'zod';
 import { adapterArchive, loadAdapterArchive } from '../../lora/index.js';
 import { scoringIds } from '../../model/index.js';
 import { ConfidantError } from '../../shared/confidantError.js';
@@ -22,8 +26,23 @@ import { parseRunConfig } from '../runConfig.js';
 import { train } from '../trainer.js';
 import { loadRunModel, runTrainingDataOptions } from '../runSetup.js';
 import { loadTrainingData, resolveDataset, seededShuffle, type TrainingExample } from '../trainingData.js';
+import { storedTrainingManifest } from '../trainingManifest.js';
+import { TrainingSummarySchema } from '../trainingSummary.js';
+import { shardOfUnit } from '../sharding/shardAssignment.js';
+import {
+  combineShards,
+  createShardedRun,
+  shardedRunData,
+  type ShardRun,
+} from '../sharding/shardedTraining.js';
 import type { TrainingEventListener } from '../trainingEvents.js';
 import { resolveForgetSet } from './forgetSet.js';
+import {
+  UTILITY_TOLERANCE,
+  UnlearningCertificateSchema,
+  type UnlearningCertificate,
+  type UnlearningMethod,
+} from './unlearningCertificate.js';
 import { gradientAscentUnlearning } from './gradientAscentUnlearning.js';
 import {
   UNLEARNING_AUC_TARGET,
@@ -32,60 +51,13 @@ import {
   type AdapterEvidence,
 } from './unlearningVerification.js';
 
-export const UNLEARNING_METHODS = ['retrain', 'gradient-ascent', 'shard'] as const;
-export type UnlearningMethod = (typeof UNLEARNING_METHODS)[number];
-
-/** Eval perplexity may rise by at most this fraction. */
-export const UTILITY_TOLERANCE = 0.1;
-
-const EvidenceSchema = z
-  .object({
-    membershipAucLoss: z.number(),
-    membershipAucReference: z.number(),
-    membershipAuc: z.number(),
-    forgetLoss: z.number(),
-    nonMemberLoss: z.number(),
-    extractionExactRate: z.number(),
-    evalPerplexity: z.number(),
-    retainPerplexity: z.number(),
-  })
-  .strict();
-
-export const UnlearningCertificateSchema = z
-  .object({
-    version: z.literal(1),
-    runId: z.number().int(),
-    method: z.enum(['retrain', 'gradient-ascent']),
-    /** SHA-256 of the sorted forgotten record ids: identifies the request without listing patients. */
-    forgetSetSha256: z.string(),
-    forgottenRecords: z.number().int(),
-    forgottenSubjects: z.number().int(),
-    /** Named records the run never trained on (evaluation split or audit holdout). */
-    notTrainedOn: z.number().int(),
-    nonMembers: z.number().int(),
-    before: EvidenceSchema,
-    after: EvidenceSchema,
-    /** retrain: the new run; gradient-ascent: null. */
-    newRunId: z.number().int().nullable(),
-    /** True when, by construction, the resulting adapter's training data holds none of the records. */
-    neverSawForgetRecords: z.boolean(),
-    gradientAscent: z
-      .object({
-        steps: z.number().int(),
-        stoppedBecause: z.string(),
-        forgetLossBefore: z.number(),
-        forgetLossAfter: z.number(),
-      })
-      .strict()
-      .nullable(),
-    checks: z.array(z.object({ name: z.string(), passed: z.boolean(), detail: z.string() }).strict()),
-    verdict: z.enum(['pass', 'warn', 'fail']),
-    /** What DP already guaranteed and what this adds, in plain words. */
-    explanation: z.string(),
-  })
-  .strict();
-
-export type UnlearningCertificate = z.infer<typeof UnlearningCertificateSchema>;
+export {
+  UNLEARNING_METHODS,
+  UTILITY_TOLERANCE,
+  UnlearningCertificateSchema,
+  type UnlearningCertificate,
+  type UnlearningMethod,
+} from './unlearningCertificate.js';
 
 export interface UnlearnRequest {
   readonly store: Store;
@@ -118,17 +90,20 @@ export async function unlearn(request: UnlearnRequest): Promise<UnlearningCertif
       },
     );
   }
-  if (request.method === 'shard') {
+  const config = parseRunConfig(JSON.parse(run.configJson), `run ${run.id} configuration`);
+  const shardList = run.summaryJson
+    ? TrainingSummarySchema.parse(JSON.parse(run.summaryJson)).shards
+    : undefined;
+  if (request.method === 'shard' && (config.shards < 2 || !shardList)) {
     throw new ConfidantError(
       'unlearn.shard-unavailable',
       `Run ${run.id} was not trained as disjoint shards, so shard unlearning (SISA) cannot retrain just one shard.`,
       {
         where: { field: '--method' },
-        hint: 'Use --method retrain (exact) or --method gradient-ascent (approximate).',
+        hint: 'Use --method retrain (exact) or --method gradient-ascent (approximate); train with "shards": k in the run configuration to make shard unlearning possible.',
       },
     );
   }
-  const config = parseRunConfig(JSON.parse(run.configJson), `run ${run.id} configuration`);
   const forget = resolveForgetSet(store, run.datasetId, {
     ...(request.subjects ? { subjects: request.subjects } : {}),
     ...(request.records ? { records: request.records } : {}),
@@ -181,14 +156,64 @@ export async function unlearn(request: UnlearnRequest): Promise<UnlearningCertif
   let newRunId: number | null = null;
   let neverSaw = false;
   let ga: UnlearningCertificate['gradientAscent'] = null;
-  if (request.method === 'retrain') {
+  let shardsCertificate: UnlearningCertificate['shards'] = null;
+  /** By the ledger: every run that built the new adapter has a manifest without the records. */
+  const manifestsExclude = (runIds: readonly number[]): boolean =>
+    runIds.every((id) => {
+      const manifest = storedTrainingManifest(store, id);
+      return manifest !== null && manifest.recordIds.every((r) => !forgetIds.has(r));
+    });
+  if (request.method === 'shard') {
+    const affected = new Set(
+      forgetExamples.map((e) => shardOfUnit(data.unitKeys[e.unit]!, config.shards, config.seed)),
+    );
+    log(
+      `retraining shard(s) ${[...affected].map((i) => i + 1).join(', ')} of ${config.shards} without the records…`,
+    );
+    const newShards: ShardRun[] = [];
+    const retrained: NonNullable<UnlearningCertificate['shards']>['retrained'] = [];
+    neverSaw = true;
+    for (const shard of shardList!) {
+      if (!affected.has(shard.index)) {
+        newShards.push({ index: shard.index, runId: shard.runId });
+        continue;
+      }
+      const shardRun = store.runs.get(shard.runId)!;
+      const shardConfig = parseRunConfig(JSON.parse(shardRun.configJson), `run ${shardRun.id} configuration`);
+      const result = await train({
+        store,
+        config: { ...shardConfig, excludeRecordIds: excludedWith(shardConfig.excludeRecordIds, forgetIds) },
+        runName: `${shardRun.name}-unlearned`,
+        ...(request.onEvent ? { onEvent: request.onEvent } : {}),
+      });
+      neverSaw &&= result.data.train.every((e) => !forgetIds.has(e.recordId));
+      newShards.push({ index: shard.index, runId: result.runId });
+      retrained.push({ index: shard.index, fromRunId: shard.runId, runId: result.runId });
+      result.adapter.dispose();
+      result.model.dispose();
+    }
+    const newConfig = { ...config, excludeRecordIds: excludedWith(config.excludeRecordIds, forgetIds) };
+    const newData = shardedRunData(store, newConfig, model, tokenizer);
+    const newRun = createShardedRun(store, newConfig, `${run.name}-unlearned`, newData);
+    const combined = await combineShards({
+      store,
+      run: newRun,
+      config: newConfig,
+      shards: newShards,
+      model,
+      data: newData,
+    });
+    newRunId = newRun.id;
+    neverSaw =
+      neverSaw &&
+      newData.train.every((e) => !forgetIds.has(e.recordId)) &&
+      manifestsExclude([newRun.id, ...newShards.map((s) => s.runId)]);
+    shardsCertificate = { total: config.shards, retrained };
+    after = await measureAdapter(model, combined.adapter.adapterMap(), sets, baseLosses, batch);
+    combined.adapter.dispose();
+  } else if (request.method === 'retrain') {
     log('retraining without the records…');
-    const retrainConfig = {
-      ...config,
-      excludeRecordIds: [...new Set([...(config.excludeRecordIds ?? []), ...forgetIds])].sort(
-        (a, b) => a - b,
-      ),
-    };
+    const retrainConfig = { ...config, excludeRecordIds: excludedWith(config.excludeRecordIds, forgetIds) };
     const result = await train({
       store,
       config: retrainConfig,
@@ -196,7 +221,10 @@ export async function unlearn(request: UnlearnRequest): Promise<UnlearningCertif
       ...(request.onEvent ? { onEvent: request.onEvent } : {}),
     });
     newRunId = result.runId;
-    neverSaw = result.data.train.every((e) => !forgetIds.has(e.recordId));
+    const shardRuns = result.summary.shards?.map((s) => s.runId) ?? [];
+    neverSaw =
+      result.data.train.every((e) => !forgetIds.has(e.recordId)) &&
+      manifestsExclude([result.runId, ...shardRuns]);
     after = await measureAdapter(model, result.adapter.adapterMap(), sets, baseLosses, batch);
     result.adapter.dispose();
   } else {
@@ -266,7 +294,9 @@ export async function unlearn(request: UnlearnRequest): Promise<UnlearningCertif
       : 'The adapter was trained without differential privacy, so it may have memorised the forgotten records; the attacks above measure how much.',
     request.method === 'retrain'
       ? 'Retraining is exact: the new adapter was trained, with the same configuration and seed, on data that does not contain the records (its configuration lists them as excluded).'
-      : `Gradient ascent is approximate: it pushed the forgotten records' likelihood down to the level of records never seen, but there is no proof their influence is entirely gone, only the attacks' evidence.${isPrivate ? ' It also read the forgotten and retained records without noise, so the resulting adapter is no longer covered by the run\u2019s DP guarantee; use retrain to keep it.' : ''}`,
+      : request.method === 'shard'
+        ? `Shard unlearning is exact (SISA): the run was trained as ${config.shards} adapters on disjoint groups of ${config.privacyUnit}s; only the ${shardsCertificate?.retrained.length ?? 0} shard(s) that held the records were retrained without them, and the shards were averaged again. The stored training manifest of every shard of the new adapter lists none of the records.`
+        : `Gradient ascent is approximate: it pushed the forgotten records' likelihood down to the level of records never seen, but there is no proof their influence is entirely gone, only the attacks' evidence.${isPrivate ? ' It also read the forgotten and retained records without noise, so the resulting adapter is no longer covered by the run\u2019s DP guarantee; use retrain to keep it.' : ''}`,
   ].join(' ');
   const certificate = UnlearningCertificateSchema.parse({
     version: 1,
@@ -282,7 +312,8 @@ export async function unlearn(request: UnlearnRequest): Promise<UnlearningCertif
     before,
     after,
     newRunId,
-    neverSawForgetRecords: request.method === 'retrain' ? neverSaw : false,
+    shards: shardsCertificate,
+    neverSawForgetRecords: request.method === 'gradient-ascent' ? false : neverSaw,
     gradientAscent: ga,
     checks,
     verdict,
@@ -298,4 +329,9 @@ export async function unlearn(request: UnlearnRequest): Promise<UnlearningCertif
     verdict,
   });
   return certificate;
+}
+
+/** The run's exclusions plus the forgotten records, sorted. */
+function excludedWith(current: readonly number[] | undefined, forget: ReadonlySet<number>): number[] {
+  return [...new Set([...(current ?? []), ...forget])].sort((a, b) => a - b);
 }

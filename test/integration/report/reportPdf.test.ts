@@ -199,4 +199,47 @@ describe('signed report PDF (poppler)', () => {
     expect(v.problems.map((p) => p.code)).toEqual(['unknown-key']);
     expect(v.signer?.keyFingerprint).toBe(keyFingerprint(fixedTestKey(8)));
   });
+
+  it('has an "Unlearning certificate" section for a model that forgot a patient, and stays verifiable', async () => {
+    const model = buildReportFixture();
+    const evidence = (auc: number, loss: number) => ({
+      membershipAucLoss: auc,
+      membershipAucReference: auc + 0.01,
+      membershipAuc: auc + 0.01,
+      forgetLoss: loss,
+      nonMemberLoss: 2.9,
+      extractionExactRate: auc > 0.8 ? 1 : 0,
+      evalPerplexity: 18.2,
+      retainPerplexity: 12.1,
+    });
+    model.runs[1]!.unlearning = {
+      version: 1,
+      runId: 2,
+      method: 'shard',
+      forgetSetSha256: 'ab'.repeat(32),
+      forgottenRecords: 8,
+      forgottenSubjects: 1,
+      notTrainedOn: 0,
+      nonMembers: 40,
+      before: evidence(0.97, 0.4),
+      after: evidence(0.51, 2.95),
+      newRunId: 9,
+      shards: { total: 4, retrained: [{ index: 2, fromRunId: 5, runId: 10 }] },
+      neverSawForgetRecords: true,
+      gradientAscent: null,
+      checks: [{ name: 'membership-at-chance', passed: true, detail: 'AUC 0.980 → 0.520 (target ≤ 0.55)' }],
+      verdict: 'pass',
+      explanation: 'The adapter was trained with differential privacy per patient: already bounded by ε.',
+    };
+    const signed = await createSignedReport(model, signer, { signedAt: new Date('2026-11-28T12:05:00Z') });
+    const path = join(dir, 'unlearning.pdf');
+    writeFileSync(path, signed.pdf);
+    const pdfText = run('pdftotext', ['-layout', path, '-']);
+    expect(pdfText.match(/Unlearning certificate/g)!.length).toBeGreaterThanOrEqual(2); // contents + section
+    expect(pdfText).toMatch(/Retrained 1 of 4 shards: shard 3 \(run 5 → run 10\)/);
+    expect(pdfText).toMatch(/What differential privacy already guaranteed/);
+    expect(pdfText).toMatch(/Membership AUC, reference attack\s+0\.980\s+0\.520/);
+    expect(verifyReport(signed.pdf).valid).toBe(true);
+    expect(text).not.toMatch(/Unlearning certificate/); // only when someone was forgotten
+  });
 });
