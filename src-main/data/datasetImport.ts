@@ -77,8 +77,14 @@ export function validatedRecords(
   let mapping: ColumnMapping | undefined;
   let validator: RecordValidator | undefined;
   const setUp = (columns: readonly string[] | undefined, row: SourceRow | undefined): ValidationIssue[] => {
-    // JSONL rows may omit optional keys: guess from the first row plus the default names.
-    const known = columns ?? [...(row ? Object.keys(row.values) : []), 'subject', 'split', 'id'];
+    // JSONL rows may omit optional keys: guess from the first row, then add the default name of
+    // each optional field the first row has no column for (its own "subjectId" wins over "subject").
+    const keys = columns ?? (row ? Object.keys(row.values) : []);
+    const fromKeys = guessMapping(keys);
+    const known = columns ?? [
+      ...keys,
+      ...(['subject', 'split', 'id'] as const).filter((field) => fromKeys[field] === undefined),
+    ];
     mapping = checkMapping(format === 'txt' ? { text: 'text' } : guessMapping(known, options.mapping));
     validator = new RecordValidator(mapping, {
       maxRecordChars: options.maxRecordChars,

@@ -104,7 +104,7 @@ export function loadTrainingData(
         `Record ${r.id} (line ${r.sourceLine}) of dataset "${dataset.name}" has no subject id, so patient-level privacy cannot protect it.`,
         {
           where: { field: 'privacyUnit' },
-          hint: 'Map a patient/subject column when importing (`confidant data import --subject-column`), or use privacyUnit: record.',
+          hint: 'Map a patient/subject column when importing (`confidant data import --map text=<column>,subject=<column>`), or use privacyUnit: record.',
         },
       );
     }

@@ -36,6 +36,21 @@ describe('importDataset', () => {
     expect(store.auditLog.list().at(-1)).toMatchObject({ action: 'import', details: { records: 3 } });
   });
 
+  it('maps a JSONL key named like a synonym ("subjectId", as `data synth` writes) to the subject', async () => {
+    const file = join(dir.path, 'synth.jsonl');
+    writeFileSync(
+      file,
+      '{"id":"a","subjectId":"P1","split":"train","text":"note one"}\n{"id":"b","subjectId":"P2","text":"note two"}\n',
+    );
+    const result = await importDataset(store, file, { project: 'demo' });
+    expect(result.errors).toBe(0);
+    const records = [...store.records.iterate(result.dataset!.id)];
+    expect(records.map((r) => [r.subjectId, r.split])).toEqual([
+      ['P1', 'train'],
+      ['P2', null],
+    ]);
+  });
+
   it('reports every CSV problem with its line and imports nothing', async () => {
     const result = await importDataset(store, join(fixtures, 'bad.csv'), {
       project: 'demo',
