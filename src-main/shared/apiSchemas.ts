@@ -159,6 +159,8 @@ export const TrainRequestSchema = z
     learningRate: z.number().gt(0).max(1).default(1e-3),
     loraRank: z.number().int().min(1).max(256).default(8),
     checkpointEverySteps: z.number().int().min(1).default(50),
+    /** SISA shards (docs/run-config.md): 1 trains one adapter. */
+    shards: z.number().int().min(1).max(32).default(1),
     /** Raise the dataset budget to this ε first (recorded in the audit log). */
     raiseBudgetTo: z.number().gt(0).max(100).optional(),
   })

@@ -56,6 +56,7 @@ export function runConfigFor(
     microBatchSize: request.microBatchSize,
     maxSequenceLength: request.maxSequenceLength,
     checkpointEverySteps: request.checkpointEverySteps,
+    shards: request.shards,
     backend,
   };
 }

@@ -17,6 +17,7 @@ describe('training screen → run configuration', () => {
       dataset: { id: '4' },
       steps: 3,
       expectedBatchSize: 32,
+      shards: 1,
       backend: 'auto',
     });
   });
@@ -31,6 +32,7 @@ describe('training screen → run configuration', () => {
       expectedBatchSize: 4,
       maxSequenceLength: 32,
       loraRank: 4,
+      shards: 3,
     });
     const config = parseRunConfig(runConfigFor(request, '/models/qwen', 'wasm'));
     expect(config).toMatchObject({
@@ -38,6 +40,7 @@ describe('training screen → run configuration', () => {
       privacyUnit: 'patient',
       maxSequenceLength: 32,
       lora: { rank: 4, alpha: 8 },
+      shards: 3,
       backend: 'wasm',
     });
   });
