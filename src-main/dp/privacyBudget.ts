@@ -31,8 +31,19 @@ export function checkBudget(
   planned: readonly LedgerSegment[],
 ): BudgetCheck {
   const past = pastRuns.flat();
-  const spent = privacySpent(past, budget.delta);
-  const afterRun = privacySpent([...past, ...planned], budget.delta);
+  return budgetCheckOf(
+    budget,
+    privacySpent(past, budget.delta),
+    privacySpent([...past, ...planned], budget.delta),
+  );
+}
+
+/** The check for a planned run, given what was spent before it and what would be after. */
+export function budgetCheckOf(
+  budget: DatasetBudget,
+  spent: PrivacySpent,
+  afterRun: PrivacySpent,
+): BudgetCheck {
   return {
     budget,
     spent,

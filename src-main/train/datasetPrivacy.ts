@@ -10,7 +10,7 @@
  * is that of the worst-off unit: every non-shard run, plus, for each partition, the runs
  * of the one shard that unit is in; the maximum is taken over all such combinations.
  */
-import type { BudgetCheck, DatasetBudget } from '../dp/privacyBudget.js';
+import { budgetCheckOf, type BudgetCheck, type DatasetBudget } from '../dp/privacyBudget.js';
 import type { LedgerSegment } from '../dp/privacyLedger.js';
 import { privacySpent, type PrivacySpent } from '../dp/privacySpent.js';
 import type { RunRow, Store } from '../store/index.js';
@@ -135,13 +135,9 @@ export function checkDatasetBudget(
   past: readonly RunCharge[],
   planned: RunCharge,
 ): BudgetCheck {
-  const spent = worstUnitSpent(past, budget.delta);
-  const afterRun = worstUnitSpent([...past, planned], budget.delta);
-  return {
+  return budgetCheckOf(
     budget,
-    spent,
-    afterRun,
-    remainingAfterRun: budget.epsilon - afterRun.epsilon,
-    allowed: afterRun.epsilon <= budget.epsilon,
-  };
+    worstUnitSpent(past, budget.delta),
+    worstUnitSpent([...past, planned], budget.delta),
+  );
 }
