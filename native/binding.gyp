@@ -1,4 +1,5 @@
-# node-gyp build of confidant_native: single-precision GEMM through a system BLAS.
+# node-gyp build of confidant_native: single-precision GEMM through a system BLAS, and the
+# memory-bound kernels (elementwise, rows, reductions, transposes) on a small thread pool.
 #   Linux:   OpenBLAS (Debian/Ubuntu: apt-get install libopenblas-dev; Fedora: openblas-devel),
 #            found through pkg-config, else -lopenblas on the default paths.
 #   macOS:   Apple's Accelerate framework (always present).
@@ -8,8 +9,14 @@
   "targets": [
     {
       "target_name": "confidant_native",
-      "sources": ["src/confidant_native.cc"],
-      "cflags_cc": ["-O3", "-std=c++17", "-fno-math-errno"],
+      "sources": [
+        "src/confidant_native.cc",
+        "src/elementwise.cc",
+        "src/rows.cc",
+        "src/thread_pool.cc"
+      ],
+      "cflags_cc": ["-O3", "-std=c++17", "-fno-math-errno", "-fno-trapping-math", "-pthread"],
+      "ldflags": ["-pthread"],
       "conditions": [
         [
           "OS=='linux'",
@@ -25,7 +32,7 @@
             "defines": ["CONFIDANT_ACCELERATE", "ACCELERATE_NEW_LAPACK"],
             "libraries": ["-framework Accelerate"],
             "xcode_settings": {
-              "OTHER_CPLUSPLUSFLAGS": ["-O3", "-std=c++17"],
+              "OTHER_CPLUSPLUSFLAGS": ["-O3", "-std=c++17", "-fno-math-errno", "-fno-trapping-math"],
               "MACOSX_DEPLOYMENT_TARGET": "11.0"
             }
           }

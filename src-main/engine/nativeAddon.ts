@@ -29,11 +29,15 @@ export interface NativeAddon {
   /** The BLAS's thread count (0 where the BLAS manages threads itself, as Accelerate does). */
   getThreads(): number;
   setThreads(threads: number): void;
-  /** out[i] = f(x[i]); op 0 exp, 1 log, 2 tanh, 3 sqrt, 4 rsqrt, 5 neg, 6 square. */
+  /**
+   * out[i] = f(x[i]); op 0 exp, 1 log, 2 tanh, 3 sqrt, 4 rsqrt, 5 neg, 6 square, 7 sigmoid,
+   * 8 GELU (tanh approximation).
+   */
   unary(op: number, x: Float32Array, out: Float32Array): void;
   /**
-   * out = a op b (0 add, 1 sub, 2 mul, 3 div, 4 pow) over `outShape`, with per-dimension
-   * element strides for a and b (0 where that operand broadcasts).
+   * out = a op b (0 add, 1 sub, 2 mul, 3 div, 4 pow, 5 maximum, 6 minimum, 7 squared
+   * difference, 8 GELU gradient: a the GELU's input, b the upstream gradient) over `outShape`, with per-dimension element strides for a and b (0 where
+   * that operand broadcasts).
    */
   binary(
     op: number,
@@ -44,6 +48,61 @@ export interface NativeAddon {
     aStrides: Float64Array,
     bStrides: Float64Array,
   ): void;
+  /** As binary, into a Uint8Array (tfjs's bool): op 0 ==, 1 !=, 2 <, 3 <=, 4 >, 5 >=. */
+  compare(
+    op: number,
+    a: Float32Array,
+    b: Float32Array,
+    out: Uint8Array,
+    outShape: Float64Array,
+    aStrides: Float64Array,
+    bStrides: Float64Array,
+  ): void;
+  /** Softmax of each row of `n` elements (max-subtracted). */
+  softmax(x: Float32Array, out: Float32Array, n: number): void;
+  /**
+   * x viewed as [outer, size, inner] reduced over the middle axis into out [outer, inner]:
+   * op 0 sum, 1 mean (accumulated in float64), 2 max, 3 min (NaN propagates).
+   */
+  reduce(op: number, x: Float32Array, out: Float32Array, outer: number, size: number, inner: number): void;
+  /** out = x (shape inShape) with its axes permuted: out axis d is input axis perm[d]. */
+  transpose(x: Float32Array, out: Float32Array, inShape: Float64Array, perm: Float64Array): void;
+  /**
+   * x viewed as [outer, axisSize, inner]; out [outer, indices.length, inner] = x[:, indices, :].
+   * Throws a RangeError on an index outside [0, axisSize).
+   */
+  gather(
+    x: Float32Array,
+    indices: Int32Array,
+    out: Float32Array,
+    outer: number,
+    axisSize: number,
+    inner: number,
+  ): void;
+  /** LayerNorm of each row of n: (x − mean)/sqrt(var + eps)·gamma + beta (float64 statistics). */
+  layerNorm(
+    x: Float32Array,
+    gamma: Float32Array,
+    beta: Float32Array,
+    out: Float32Array,
+    n: number,
+    eps: number,
+  ): void;
+  /** Gradients of layerNorm for the upstream gradient dy: dx, and dgamma/dbeta summed over rows. */
+  layerNormGrad(
+    x: Float32Array,
+    gamma: Float32Array,
+    dy: Float32Array,
+    dx: Float32Array,
+    dgamma: Float32Array,
+    dbeta: Float32Array,
+    n: number,
+    eps: number,
+  ): void;
+  /** out[r] = x[r, targets[r]] − log Σ_j exp(x[r, j]) for x [rows, n]; throws on a target outside [0, n). */
+  logProbRows(x: Float32Array, targets: Int32Array, out: Float32Array, n: number): void;
+  /** Its gradient: dx[r, j] = dy[r]·([j = targets[r]] − softmax(x[r])_j). */
+  logProbRowsGrad(x: Float32Array, targets: Int32Array, dy: Float32Array, dx: Float32Array, n: number): void;
   /** Which BLAS, e.g. "OpenBLAS DYNAMIC_ARCH NO_AFFINITY Zen MAX_THREADS=64". */
   blasInfo(): string;
 }
@@ -74,7 +133,20 @@ function tryLoad(): NativeAddonStatus {
   }
   try {
     const addon = createRequire(import.meta.url)(path) as Partial<NativeAddon>;
-    if (typeof addon.gemmBatch !== 'function' || typeof addon.binary !== 'function') {
+    const required = [
+      'gemmBatch',
+      'binary',
+      'compare',
+      'softmax',
+      'reduce',
+      'transpose',
+      'gather',
+      'layerNorm',
+      'layerNormGrad',
+      'logProbRows',
+      'logProbRowsGrad',
+    ] as const;
+    if (required.some((name) => typeof addon[name] !== 'function')) {
       return {
         available: false,
         reason: `${path} is not this version's Confidant addon (an old build?)`,

@@ -4,13 +4,17 @@
  * scoring (BatchMatMul — tf.matMul in all transpose combinations — and _FusedMatMul)
  * replaced by the N-API addon's BLAS calls, and UnsortedSegmentSum (the embedding gradient)
  * by an O(N) pass instead of the cpu kernel's O(vocabulary · N) masks, and the memory-bound
- * kernels a training-step profile showed next (nativeElementwiseKernels.ts). Registration follows tfjs's kernel registry:
+ * kernels a training-step profile showed next (nativeElementwiseKernels.ts and the layout
+ * and reduction modules it gathers), with kernel outputs drawn from a pool of reused arrays
+ * (nativeBufferPool.ts). Registration follows tfjs's kernel registry:
  * getKernelsForBackend('cpu') gives the kernel configs, registerKernel re-registers them.
  */
 import { availableParallelism } from 'node:os';
 import * as tf from '@tensorflow/tfjs';
 import { loadNativeAddon, type NativeAddon } from './nativeAddon.js';
 import { makeNativeBatchMatMul, makeNativeFusedMatMul } from './nativeMatMulKernels.js';
+import { installFloat32Pool } from './nativeBufferPool.js';
+import { registerFusedKernels } from './fusedOps.js';
 import { NATIVE_ELEMENTWISE_KERNELS } from './nativeElementwiseKernels.js';
 import { cpuUnsortedSegmentSum } from './segmentSum.js';
 
@@ -44,7 +48,16 @@ export function registerNativeBackend(): NativeAddon {
   if (!cpuFactory) throw new Error('the tfjs cpu backend is not registered (import @tensorflow/tfjs)');
 
   // Priority -1: tfjs never picks it on its own; initBackend chooses backends explicitly.
-  tf.registerBackend(NATIVE_BACKEND, () => cpuFactory() as tf.KernelBackend, -1);
+  // Each instance gets a pool of output arrays (nativeBufferPool.ts).
+  tf.registerBackend(
+    NATIVE_BACKEND,
+    () => {
+      const backend = cpuFactory() as tf.KernelBackend;
+      installFloat32Pool(backend);
+      return backend;
+    },
+    -1,
+  );
   const overridden = new Set<string>(NATIVE_OVERRIDDEN_KERNELS);
   for (const config of tf.getKernelsForBackend('cpu')) {
     if (!overridden.has(config.kernelName)) tf.registerKernel({ ...config, backendName: NATIVE_BACKEND });
@@ -72,6 +85,7 @@ export function registerNativeBackend(): NativeAddon {
       kernelFunc: make(cpuKernel.kernelFunc, status.addon),
     });
   }
+  registerFusedKernels(NATIVE_BACKEND, status.addon);
   registered = true;
   return status.addon;
 }

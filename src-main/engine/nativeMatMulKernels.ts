@@ -9,6 +9,7 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import type { NativeAddon } from './nativeAddon.js';
+import { outputFloat32 } from './nativeBufferPool.js';
 
 /** The part of tfjs-backend-cpu's MathBackendCPU the kernels use. */
 export interface CpuBackendLike {
@@ -107,7 +108,7 @@ export function makeNativeBatchMatMul(addon: NativeAddon, cpuFallback: tf.Kernel
       return cpuFallback(args);
     }
     const plan = planBatchMatMul(a.shape, b.shape, transposeA, transposeB);
-    const out = new Float32Array(plan.aOffsets.length * plan.m * plan.n);
+    const out = outputFloat32(backend, plan.aOffsets.length * plan.m * plan.n);
     addon.gemmBatch(
       aValues,
       bValues,

@@ -5,6 +5,7 @@
  * S all key positions (past + T), H heads, Hkv key/value heads, D head size.
  */
 import * as tf from '@tensorflow/tfjs';
+import { geluTanh as fusedGeluTanh, layerNorm as fusedLayerNorm } from '../engine/fusedOps.js';
 import { ConfidantError } from '../shared/confidantError.js';
 import type { ForwardOptions, LoraWeights } from './causalLm.js';
 import type { KvCache } from './kvCache.js';
@@ -56,10 +57,12 @@ export function embed(table: tf.Tensor, ids: tf.Tensor2D): tf.Tensor3D {
   return tf.gather(table, ids, 1).transpose([1, 2, 0]); // [C, B, T] → [B, T, C]
 }
 
-/** LayerNorm (Ba et al. 2016) over the last axis: (x - μ) / sqrt(σ² + eps) · γ + β. */
+/**
+ * LayerNorm (Ba et al. 2016) over the last axis: (x - μ) / sqrt(σ² + eps) · γ + β. One fused
+ * kernel each way on the native backend, the composed tfjs ops elsewhere (engine/fusedOps.ts).
+ */
 export function layerNorm(x: tf.Tensor3D, gamma: tf.Tensor, beta: tf.Tensor, eps: number): tf.Tensor3D {
-  const { mean, variance } = tf.moments(x, -1, true);
-  return x.sub(mean).div(variance.add(eps).sqrt()).mul(gamma).add(beta);
+  return fusedLayerNorm(x, gamma, beta, eps) as tf.Tensor3D;
 }
 
 /** RMSNorm (Zhang & Sennrich 2019): x / sqrt(mean(x²) + eps) · γ. */
@@ -68,10 +71,12 @@ export function rmsNorm(x: tf.Tensor3D, gamma: tf.Tensor, eps: number): tf.Tenso
   return x.mul(ms.add(eps).rsqrt()).mul(gamma);
 }
 
-/** GELU, tanh approximation (Hendrycks & Gimpel 2016), GPT-2's "gelu_new". */
+/**
+ * GELU, tanh approximation (Hendrycks & Gimpel 2016), GPT-2's "gelu_new":
+ * x/2 · (1 + tanh(√(2/π) (x + 0.044715 x³))); fused on the native backend (engine/fusedOps.ts).
+ */
 export function geluTanh(x: tf.Tensor): tf.Tensor {
-  const c = Math.sqrt(2 / Math.PI);
-  return x.mul(0.5).mul(tf.tanh(x.add(x.mul(x).mul(x).mul(0.044715)).mul(c)).add(1));
+  return fusedGeluTanh(x);
 }
 
 /** SiLU (Elfwing et al. 2018): x · σ(x). */

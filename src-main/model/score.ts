@@ -5,6 +5,7 @@
  * scores exactly as each sequence alone would (causal attention never sees the padding).
  */
 import * as tf from '@tensorflow/tfjs';
+import { logProbRows } from '../engine/fusedOps.js';
 import type { AdapterMap, CausalLm } from './causalLm.js';
 import { checkTokenIds } from './causalLm.js';
 import type { TextTokenizer } from './tokenizer.js';
@@ -23,16 +24,18 @@ export function tokenLogProbs(
     const [batch, time] = ids.shape;
     const vocab = model.config.vocabSize;
     const logits = model.forward(ids, options); // [B, T, V]
-    const lse = tf.logSumExp(logits, -1).slice([0, 0], [batch, time - 1]); // [B, T-1]
-    // flat index of logits[b, t, ids[b, t+1]] (no copy of the logits)
-    const rowStarts = tf
-      .range(0, batch * time, 1, 'int32')
+    // log-softmax at the next token of every position (the last one's target is a dummy 0,
+    // dropped): one fused kernel each way on the native backend (engine/fusedOps.ts)
+    const next = ids.slice([0, 1], [batch, time - 1]).pad([
+      [0, 0],
+      [0, 1],
+    ]);
+    return logProbRows(
+      logits.reshape([batch * time, vocab]) as tf.Tensor2D,
+      next.reshape([-1]) as tf.Tensor1D,
+    )
       .reshape([batch, time])
-      .slice([0, 0], [batch, time - 1]);
-    const targets = ids.slice([0, 1], [batch, time - 1]);
-    const index = rowStarts.mul(tf.scalar(vocab, 'int32')).add(targets).reshape([-1]);
-    const picked = tf.gather(logits.reshape([-1]), index); // [B*(T-1)]
-    return picked.reshape([batch, time - 1]).sub(lse) as tf.Tensor2D;
+      .slice([0, 0], [batch, time - 1]) as tf.Tensor2D;
   });
 }
 
