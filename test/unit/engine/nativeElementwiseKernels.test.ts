@@ -8,49 +8,12 @@ import * as tf from '@tensorflow/tfjs';
 import { describe, expect, it } from 'vitest';
 import { loadNativeAddon } from '../../../src-main/engine/nativeAddon';
 import { registerNativeBackend } from '../../../src-main/engine/nativeBackend';
+import { compareWithCpu, randomValues, sizeOf } from './nativeKernelCheck';
 
 tf.env().set('PROD', true);
 
-function randomValues(size: number, seed: number, low = -1, high = 1): Float32Array {
-  let s = seed >>> 0;
-  const out = new Float32Array(size);
-  for (let i = 0; i < size; i += 1) {
-    s = (s + 0x6d2b79f5) >>> 0;
-    let t = s;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    out[i] = low + (((t ^ (t >>> 14)) >>> 0) / 4294967296) * (high - low);
-  }
-  return out;
-}
-
-const size = (shape: number[]) => shape.reduce((p, d) => p * d, 1);
-
-async function compare(f: () => tf.Tensor): Promise<void> {
-  const run = async (backend: string) => {
-    expect(await tf.setBackend(backend)).toBe(true);
-    const t = tf.tidy(f);
-    const out = { shape: t.shape, dtype: t.dtype, values: Float32Array.from(await t.data()) };
-    t.dispose();
-    return out;
-  };
-  const ref = await run('cpu');
-  const got = await run('native');
-  expect(got.shape).toEqual(ref.shape);
-  expect(got.dtype).toBe(ref.dtype);
-  let diff = 0;
-  let scale = 0;
-  ref.values.forEach((r, i) => {
-    const g = got.values[i] ?? NaN;
-    if (Number.isNaN(r) || !Number.isFinite(r)) {
-      expect(g).toBe(r);
-      return;
-    }
-    diff = Math.max(diff, Math.abs(g - r));
-    scale = Math.max(scale, Math.abs(r));
-  });
-  expect(diff / (scale + 1e-30)).toBeLessThan(1e-5);
-}
+const size = sizeOf;
+const compare = (f: () => tf.Tensor): Promise<void> => compareWithCpu(f);
 
 describe.skipIf(!loadNativeAddon().available)('native elementwise kernels vs cpu', () => {
   const pairs: Array<[number[], number[]]> = [

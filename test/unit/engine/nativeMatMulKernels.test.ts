@@ -9,25 +9,12 @@ import { describe, expect, it } from 'vitest';
 import { loadNativeAddon } from '../../../src-main/engine/nativeAddon';
 import { NATIVE_OVERRIDDEN_KERNELS, registerNativeBackend } from '../../../src-main/engine/nativeBackend';
 import { planBatchMatMul } from '../../../src-main/engine/nativeMatMulKernels';
+import { randomValues, sizeOf } from './nativeKernelCheck';
 
 tf.env().set('PROD', true);
 const addon = loadNativeAddon();
 
-/** Deterministic inputs (mulberry32): the tests are reproducible. */
-function randomValues(size: number, seed: number): Float32Array {
-  let s = seed >>> 0;
-  const out = new Float32Array(size);
-  for (let i = 0; i < size; i += 1) {
-    s = (s + 0x6d2b79f5) >>> 0;
-    let t = s;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    out[i] = (((t ^ (t >>> 14)) >>> 0) / 4294967296) * 2 - 1;
-  }
-  return out;
-}
-
-const size = (shape: number[]) => shape.reduce((p, d) => p * d, 1);
+const size = sizeOf;
 
 async function onBackend(
   name: string,
