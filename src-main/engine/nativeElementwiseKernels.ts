@@ -66,29 +66,18 @@ function binaryKernel(
     const bv = float32Values(backend, b);
     if (!av || !bv) return cpuKernel(args);
     const shape = tf.broadcast_util.assertAndGetBroadcastShape(a.shape, b.shape);
-    if (compare) {
-      const out = new Uint8Array(sizeOf(shape));
-      addon.compare(
-        op,
-        av,
-        bv,
-        out,
-        Float64Array.from(shape),
-        Float64Array.from(broadcastStrides(a.shape, shape)),
-        Float64Array.from(broadcastStrides(b.shape, shape)),
-      );
-      return backend.makeTensorInfo(shape, 'bool', out);
-    }
-    const out = outputFloat32(backend, sizeOf(shape));
-    addon.binary(
-      op,
-      av,
-      bv,
-      out,
+    const layout = [
       Float64Array.from(shape),
       Float64Array.from(broadcastStrides(a.shape, shape)),
       Float64Array.from(broadcastStrides(b.shape, shape)),
-    );
+    ] as const;
+    if (compare) {
+      const out = new Uint8Array(sizeOf(shape));
+      addon.compare(op, av, bv, out, ...layout);
+      return backend.makeTensorInfo(shape, 'bool', out);
+    }
+    const out = outputFloat32(backend, sizeOf(shape));
+    addon.binary(op, av, bv, out, ...layout);
     return backend.makeTensorInfo(shape, 'float32', out);
   };
 }

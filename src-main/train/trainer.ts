@@ -26,7 +26,7 @@ import { PrivacyLedger } from '../dp/privacyLedger.js';
 import { privacySpent } from '../dp/privacySpent.js';
 import { PoissonSampler } from '../dp/poissonSampler.js';
 import { cryptoRandomSource, type RandomSource } from '../dp/randomSource.js';
-import { LoraAdapter, adapterArchive, defaultTargetModules } from '../lora/index.js';
+import { LoraAdapter, defaultTargetModules } from '../lora/index.js';
 import type { CausalLm, TextTokenizer } from '../model/index.js';
 import { parameterCount } from '../model/index.js';
 import { ConfidantError } from '../shared/confidantError.js';
@@ -51,6 +51,7 @@ import {
 import { loadRunModel, runTrainingDataOptions } from './runSetup.js';
 export { modelDirectory } from './runSetup.js';
 import { designRunAudit, designTrainingTexts } from './auditDesignForRun.js';
+import { storeRunAdapter } from './storedAdapter.js';
 import { TRAINING_MANIFEST_KIND, trainingManifestOf } from './trainingManifest.js';
 import { loadLatestCheckpoint, saveCheckpoint, type TrainerState } from './trainingCheckpoint.js';
 import {
@@ -533,14 +534,12 @@ export async function train(options: TrainOptions): Promise<TrainResult> {
         : 0
       : null,
   });
-  const adapterBytes = await adapterArchive(adapter, model, { baseModelNameOrPath: config.model });
-  const adapterBlob = store.blobs.put('adapter', adapterBytes.bytes);
-  store.checkpoints.createAdapter({
-    runId: run.id,
-    name: `${options.runName}-final`,
-    blobId: adapterBlob.id,
-    config: adapterBytes.config,
-  });
+  const adapterBytes = await storeRunAdapter(
+    store,
+    { runId: run.id, name: `${options.runName}-final`, baseModel: config.model },
+    adapter,
+    model,
+  );
   const charged = chargedSegments(store, run.id);
   const spent = isPrivate ? privacySpent(charged, delta!) : null;
   let budgetAfter: TrainingSummary['privacy']['budget'] = null;

@@ -22,7 +22,7 @@
  */
 import { createHash } from 'node:crypto';
 import pkg from '../../../package.json' with { type: 'json' };
-import { adapterArchive, averageAdapters, loadAdapterArchive } from '../../lora/index.js';
+import { averageAdapters, loadAdapterArchive } from '../../lora/index.js';
 import type { CausalLm, TextTokenizer } from '../../model/index.js';
 import { ConfidantError } from '../../shared/confidantError.js';
 import type { RunRow, Store } from '../../store/index.js';
@@ -33,6 +33,7 @@ import { loadRunModel, runTrainingDataOptions } from '../runSetup.js';
 import { EVAL_LOSS_TOLERANCE_NATS } from '../sanityChecks.js';
 import { train, type TrainOptions, type TrainResult } from '../trainer.js';
 import { loadTrainingData, resolveDataset, type TrainingData } from '../trainingData.js';
+import { storeRunAdapter } from '../storedAdapter.js';
 import { TRAINING_MANIFEST_KIND, trainingManifestOf } from '../trainingManifest.js';
 import { TrainingSummarySchema, type SanityCheck, type TrainingSummary } from '../trainingSummary.js';
 import { shardOfUnit } from './shardAssignment.js';
@@ -245,14 +246,12 @@ export async function combineShards(
   for (const a of adapters) a.dispose();
   const batch = Math.max(1, config.microBatchSize);
   const evaluation = await evaluate(model, data.evaluation, adapter.adapterMap(), batch);
-  const archive = await adapterArchive(adapter, model, { baseModelNameOrPath: config.model });
-  const blob = store.blobs.put('adapter', archive.bytes);
-  store.checkpoints.createAdapter({
-    runId: run.id,
-    name: `${run.name}-final`,
-    blobId: blob.id,
-    config: archive.config,
-  });
+  const archive = await storeRunAdapter(
+    store,
+    { runId: run.id, name: `${run.name}-final`, baseModel: config.model },
+    adapter,
+    model,
+  );
   const finalParams = adapter.trainableVariables.map((v) => v.dataSync() as Float32Array);
 
   const first = shardSummaries[0]!;

@@ -18,7 +18,7 @@
  * data) and by the ledger (the training manifest stored with every run that built it).
  */
 import { createHash } from 'node:crypto';
-import { adapterArchive, loadAdapterArchive } from '../../lora/index.js';
+import { loadAdapterArchive } from '../../lora/index.js';
 import { scoringIds } from '../../model/index.js';
 import { ConfidantError } from '../../shared/confidantError.js';
 import type { Store } from '../../store/index.js';
@@ -26,6 +26,7 @@ import { parseRunConfig } from '../runConfig.js';
 import { train } from '../trainer.js';
 import { loadRunModel, runTrainingDataOptions } from '../runSetup.js';
 import { loadTrainingData, resolveDataset, seededShuffle, type TrainingExample } from '../trainingData.js';
+import { storeRunAdapter } from '../storedAdapter.js';
 import { storedTrainingManifest } from '../trainingManifest.js';
 import { TrainingSummarySchema } from '../trainingSummary.js';
 import { shardOfUnit } from '../sharding/shardAssignment.js';
@@ -256,14 +257,12 @@ export async function unlearn(request: UnlearnRequest): Promise<UnlearningCertif
       forgetLossAfter: result.forgetLossAfter,
     };
     after = await measureAdapter(model, working.adapterMap(), sets, baseLosses, batch);
-    const archive = await adapterArchive(working, model, { baseModelNameOrPath: config.model });
-    const blob = store.blobs.put('adapter', archive.bytes);
-    store.checkpoints.createAdapter({
-      runId: run.id,
-      name: `${run.name}-unlearned-gradient-ascent`,
-      blobId: blob.id,
-      config: archive.config,
-    });
+    await storeRunAdapter(
+      store,
+      { runId: run.id, name: `${run.name}-unlearned-gradient-ascent`, baseModel: config.model },
+      working,
+      model,
+    );
     working.dispose();
   }
   original.dispose();
