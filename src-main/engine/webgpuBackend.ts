@@ -18,11 +18,11 @@ export interface WebgpuAdapterInfo {
   software: boolean;
 }
 
-interface GpuLike {
+export interface GpuLike {
   requestAdapter(options?: { featureLevel?: string; powerPreference?: string }): Promise<AdapterLike | null>;
 }
 
-interface AdapterLike {
+export interface AdapterLike {
   info: {
     vendor?: string;
     architecture?: string;
@@ -58,7 +58,25 @@ export function registerWebgpuBackend(): Promise<WebgpuAdapterInfo> {
   return setup;
 }
 
-async function findAndRegister(): Promise<WebgpuAdapterInfo> {
+/** A GPU adapter as dawn.node finds it, with the words that describe it. */
+export interface FoundAdapter {
+  readonly gpu: GpuLike;
+  readonly adapter: AdapterLike;
+  readonly info: WebgpuAdapterInfo;
+}
+
+let adapterSearch: Promise<FoundAdapter> | undefined;
+
+/**
+ * Finds the best adapter (once per process): the platform's native API first, then, on
+ * Linux without one, Mesa's OpenGL ES compatibility path. Throws why there is none.
+ */
+export function findWebgpuAdapter(): Promise<FoundAdapter> {
+  adapterSearch ??= searchAdapter();
+  return adapterSearch;
+}
+
+async function searchAdapter(): Promise<FoundAdapter> {
   const webgpu = await import('webgpu').catch((error: unknown) => {
     throw new Error(`the webgpu package (dawn.node) did not load: ${messageOf(error)}`, { cause: error });
   });
@@ -79,6 +97,21 @@ async function findAndRegister(): Promise<WebgpuAdapterInfo> {
         '(`apt-get install libvulkan1 mesa-vulkan-drivers`); Metal and D3D12 are built into macOS and Windows',
     );
   }
+  const { vendor, architecture, description, device } = adapter.info;
+  const words = [vendor, architecture, device, description].filter(Boolean).join(' ') || 'GPU';
+  const software = viaOpenGles || adapter.info.isFallbackAdapter === true || SOFTWARE.test(words);
+  return {
+    gpu,
+    adapter,
+    info: {
+      description: viaOpenGles ? `${words} (OpenGL ES compatibility mode)` : words,
+      software,
+    },
+  };
+}
+
+async function findAndRegister(): Promise<WebgpuAdapterInfo> {
+  const { gpu, adapter, info } = await findWebgpuAdapter();
 
   // tfjs-backend-webgpu checks navigator.gpu when it loads and when a backend is created.
   const nav = ((globalThis as { navigator?: object }).navigator ??= {}) as { gpu?: unknown };
@@ -99,13 +132,7 @@ async function findAndRegister(): Promise<WebgpuAdapterInfo> {
     3,
   );
 
-  const { vendor, architecture, description, device } = found.info;
-  const words = [vendor, architecture, device, description].filter(Boolean).join(' ') || 'GPU';
-  const software = viaOpenGles || found.info.isFallbackAdapter === true || SOFTWARE.test(words);
-  return {
-    description: viaOpenGles ? `${words} (OpenGL ES compatibility mode)` : words,
-    software,
-  };
+  return info;
 }
 
 function messageOf(error: unknown): string {
