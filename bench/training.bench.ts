@@ -76,7 +76,7 @@ async function runCase(name: ModelName, mode: Mode): Promise<Record<string, numb
       gradient = sum.map((g) => g.map((v) => v / BATCH));
     }
     opt.step(params, gradient, 1e-3);
-    vars.forEach((v, k) => v.assign(tf.tensor(params[k]!, v.shape)));
+    adapter.setValues(params);
   };
   await step(); // warm-up
   const times: number[] = [];

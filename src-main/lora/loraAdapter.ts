@@ -109,6 +109,16 @@ export class LoraAdapter {
     return new LoraAdapter(options, modules);
   }
 
+  /**
+   * Sets every A and B from host arrays in `trainableVariables` order. The temporary
+   * tensors are disposed (assign copies), so calling it every step leaks nothing.
+   */
+  setValues(values: readonly Float32Array[]): void {
+    const vars = this.trainableVariables;
+    if (values.length !== vars.length) throw new RangeError(`expected ${vars.length} arrays, got ${values.length}`);
+    vars.forEach((v, k) => tf.tidy(() => v.assign(tf.tensor(values[k]!, v.shape))));
+  }
+
   /** The forward's adapter map over the variables. */
   adapterMap(training = false): AdapterMap {
     return this.adapterMapFrom(

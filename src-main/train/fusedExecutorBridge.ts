@@ -2,7 +2,7 @@
  * Builds the fused WebGPU executor (engine/webgpu) for a loaded model and its LoRA adapter:
  * the frozen weights read once from the model's tensors, the adapter's modules, rank and
  * scale, RoPE's frequencies for the Llama family. When training uses it and why not, is
- * `fusedExecutorSupport`'s answer (also shown by `confidant doctor`).
+ * engine/webgpu/executorSupport.ts's answer (also shown by `confidant doctor`).
  */
 import type { LoraAdapter } from '../lora/index.js';
 import type { CausalLm } from '../model/index.js';
@@ -39,21 +39,4 @@ export async function fusedExecutorFor(
     params.push((await m.a.data()) as Float32Array, (await m.b.data()) as Float32Array);
   executor.setParams(params);
   return executor;
-}
-
-/** Whether training on `backend` with these options runs on the fused executor, and why not. */
-export function fusedExecutorSupport(
-  backend: string,
-  options: { architecture: string; loraDropout: number },
-): { fused: boolean; reason: string } {
-  if (backend !== 'webgpu')
-    return {
-      fused: false,
-      reason: `the ${backend} backend runs the tfjs reference path (the fused executor is WebGPU-only)`,
-    };
-  if (options.architecture !== 'gpt2' && options.architecture !== 'llama')
-    return { fused: false, reason: `no fused kernels for the ${options.architecture} architecture` };
-  if (options.loraDropout > 0)
-    return { fused: false, reason: 'LoRA dropout > 0 is only implemented on the tfjs path' };
-  return { fused: true, reason: 'webgpu backend, GPT-2/Llama architecture: fused WebGPU executor' };
 }

@@ -55,10 +55,13 @@ export async function perExampleGradients(
   const time = batch.ids[0]!.length;
   const real = batch.examples.length;
   const ids = tf.tensor2d(batch.ids, [rows, time], 'int32');
-  const copies = adapter.modules.flatMap((m) => [
-    tf.tile(m.a.expandDims(0), [rows, 1, 1]),
-    tf.tile(m.b.expandDims(0), [rows, 1, 1]),
-  ]);
+  // in a tidy: expandDims makes tensors of its own, which would outlive the step
+  const copies = tf.tidy(() =>
+    adapter.modules.flatMap((m) => [
+      tf.tile(m.a.expandDims(0), [rows, 1, 1]),
+      tf.tile(m.b.expandDims(0), [rows, 1, 1]),
+    ]),
+  );
   let losses: tf.Tensor1D | undefined;
   const { grads, value } = tf.valueAndGrads((...xs: tf.Tensor[]) => {
     const pairs = adapter.modules.map((_, i) => ({ a: xs[2 * i]!, b: xs[2 * i + 1]! }));

@@ -34,6 +34,7 @@ import type { Store, RunRow } from '../store/index.js';
 import pkg from '../../package.json' with { type: 'json' };
 import { AdamW } from './adamW.js';
 import { evaluate } from './evaluate.js';
+import { FusedTrainingStep } from './fusedTrainingStep.js';
 import { learningRateAt } from './learningRateSchedule.js';
 import { packMicroBatches } from './microBatches.js';
 import { perExampleGradients, summedGradient } from './perExampleGradients.js';
@@ -353,8 +354,23 @@ export async function train(options: TrainOptions): Promise<TrainResult> {
       ledger: null,
     };
   }
-  const assignParams = () => variables.forEach((v, k) => v.assign(tf.tensor(params[k]!, shapes[k]!)));
+  const assignParams = () => adapter.setValues(params);
   assignParams();
+  // the fused WebGPU executor keeps the adapter and AdamW state on the GPU between steps
+  const fused = await FusedTrainingStep.open({
+    model,
+    adapter,
+    backend: backend.name,
+    microBatchSize: config.microBatchSize,
+    examples: data.train,
+    params,
+    optimizer: { settings: optimizerSettings, state: optimizer.state },
+  });
+  const syncFused = async (): Promise<void> => {
+    if (!fused) return;
+    await fused.syncInto(params, optimizer.state);
+    assignParams();
+  };
   store.runs.setStatus(run.id, 'running');
   store.auditLog.append('train', `run:${run.id}`, {
     event: resumed ? 'resumed' : 'started',
@@ -387,6 +403,7 @@ export async function train(options: TrainOptions): Promise<TrainResult> {
     return id;
   };
   const evaluateNow = async (): Promise<void> => {
+    await syncFused();
     const result = await evaluate(model, data.evaluation, adapter.adapterMap(), evalBatch);
     state.evalCurve.push({ step: state.step, loss: result.loss, perplexity: result.perplexity });
     if (state.bestEvalLoss === null || result.loss < state.bestEvalLoss - 1e-4) {
@@ -434,8 +451,35 @@ export async function train(options: TrainOptions): Promise<TrainResult> {
     );
     let lossSum = 0;
     let tokens = 0;
-    let gradient: Float32Array[];
-    if (isPrivate) {
+    let gradient: Float32Array[] | undefined;
+    const lr = learningRateAt(
+      step,
+      totalSteps,
+      config.optimizer.learningRate,
+      config.optimizer.warmupSteps,
+      config.optimizer.schedule,
+    );
+    if (fused && isPrivate) {
+      const res = await fused.private(
+        examples,
+        {
+          noiseMultiplier: sigma!,
+          clipNorm: config.clipNorm,
+          clipping: config.clipping,
+          expectedBatchSize,
+        },
+        lr,
+        optimizer.state,
+        random,
+      );
+      tokens += res.tokens;
+      state.noiseRatioSum += res.noiseRatio;
+      state.noiseRatioCount += 1;
+    } else if (fused) {
+      const res = await fused.plain(examples, lr, optimizer.state);
+      lossSum += res.lossSum;
+      tokens += res.tokens;
+    } else if (isPrivate) {
       const unitGrads = new Map<number, Float32Array[]>();
       for (const batch of packMicroBatches(examples, config.microBatchSize)) {
         const res = await perExampleGradients(model, adapter, batch, { training: config.lora.dropout > 0 });
@@ -461,25 +505,21 @@ export async function train(options: TrainOptions): Promise<TrainResult> {
       state.noiseRatioSum += pg.noiseRatio;
       state.noiseRatioCount += 1;
     } else {
-      gradient = sizes.map((n) => new Float32Array(n));
+      const sum = sizes.map((n) => new Float32Array(n));
+      gradient = sum;
       for (const batch of packMicroBatches(examples, config.microBatchSize)) {
         const res = await summedGradient(model, adapter, batch, { training: config.lora.dropout > 0 });
-        res.sum.forEach((g, k) => addInto(gradient[k]!, g));
+        res.sum.forEach((g, k) => addInto(sum[k]!, g));
         res.losses.forEach((l) => (lossSum += l));
         res.tokens.forEach((t) => (tokens += t));
       }
       const n = Math.max(1, examples.length);
       for (const g of gradient) for (let i = 0; i < g.length; i += 1) g[i]! /= n;
     }
-    const lr = learningRateAt(
-      step,
-      totalSteps,
-      config.optimizer.learningRate,
-      config.optimizer.warmupSteps,
-      config.optimizer.schedule,
-    );
-    optimizer.step(params, gradient, lr);
-    assignParams();
+    if (gradient) {
+      optimizer.step(params, gradient, lr);
+      assignParams();
+    }
     state.step += 1;
     state.tokens += tokens;
     tokensThisSession += tokens;
@@ -516,6 +556,7 @@ export async function train(options: TrainOptions): Promise<TrainResult> {
         state.earlyStopped = true;
       }
     } else if (state.step % config.checkpointEverySteps === 0 && state.step < totalSteps) {
+      await syncFused();
       checkpoint();
     }
   }
@@ -534,6 +575,7 @@ export async function train(options: TrainOptions): Promise<TrainResult> {
         : 0
       : null,
   });
+  fused?.dispose();
   const adapterBytes = await storeRunAdapter(
     store,
     { runId: run.id, name: `${options.runName}-final`, baseModel: config.model },

@@ -17,6 +17,8 @@ export interface DoctorReport {
     available: boolean;
     matmulGflops: number | null;
     detail: string;
+    /** What training on this backend runs: the fused WebGPU executor or the tfjs path, and why. */
+    trainingExecutor: { executor: 'fused' | 'tfjs'; reason: string };
   }>;
   selectedBackend: BackendName;
   sqlcipher: SqlcipherStatus;
@@ -29,12 +31,13 @@ const REQUIRED_NODE = '20.19.0';
 export async function runDoctor(options: { store?: string; benchmark?: boolean }): Promise<DoctorReport> {
   // Loaded here, not at the top: tfjs and the native modules take a second to load, and
   // every other command would pay for it.
-  const [tf, { probeBackends, preferredBackend }, { measureMatmulGflops }, { probeSqlcipher }] =
+  const [tf, { probeBackends, preferredBackend }, { measureMatmulGflops }, { probeSqlcipher }, { fusedExecutorSupport }] =
     await Promise.all([
       import('@tensorflow/tfjs'),
       import('../../engine/backendProbe.js'),
       import('../../engine/matmulBenchmark.js'),
       import('../../store/sqlcipherProbe.js'),
+      import('../../engine/webgpu/executorSupport.js'),
     ]);
   const statuses = await probeBackends();
   const backends: DoctorReport['backends'] = [];
@@ -43,7 +46,18 @@ export async function runDoctor(options: { store?: string; benchmark?: boolean }
     if (status.available && options.benchmark !== false && (await tf.setBackend(status.name))) {
       matmulGflops = round((await measureMatmulGflops(256)).gflops, 2);
     }
-    backends.push({ ...status, matmulGflops });
+    // GPT-2 and Llama-family models without LoRA dropout (the bundled model, the defaults)
+    const support = fusedExecutorSupport(status.name, { architecture: 'gpt2', loraDropout: 0 });
+    backends.push({
+      ...status,
+      matmulGflops,
+      trainingExecutor: {
+        executor: support.fused ? 'fused' : 'tfjs',
+        reason: support.fused
+          ? `${support.reason} (the tfjs path instead for other architectures or LoRA dropout > 0)`
+          : support.reason,
+      },
+    });
   }
   const { availableParallelism, platform, arch } = await import('node:os');
   return {
@@ -70,7 +84,8 @@ export function formatDoctor(report: DoctorReport): string {
     ...report.backends.map(
       (b) =>
         `  ${mark(b.available)}${b.name.padEnd(11)}` +
-        `${b.matmulGflops === null ? ''.padEnd(16) : `${b.matmulGflops.toFixed(1).padStart(7)} GFLOP/s  `}${b.detail}`,
+        `${b.matmulGflops === null ? ''.padEnd(16) : `${b.matmulGflops.toFixed(1).padStart(7)} GFLOP/s  `}${b.detail}` +
+        `\n${''.padEnd(16)}training: ${b.trainingExecutor.executor === 'fused' ? 'fused WebGPU executor' : 'tfjs path'} — ${b.trainingExecutor.reason}`,
     ),
     `  would use: ${report.selectedBackend}`,
     `SQLCipher    ${mark(report.sqlcipher.available)}${report.sqlcipher.detail}`,

@@ -30,6 +30,7 @@ import {
   unitAccumulate,
   unitNorms,
 } from './kernels/dpKernels.js';
+import { microBatchInputs, ropeTables, summarisePrivateStep } from './microBatchInputs.js';
 import { recordPlan, zeroInto, type MicroBatchPlan } from './transformerPlan.js';
 
 /** A micro-batch as the trainer packs it: right-padded ids and an attention mask. */
@@ -213,32 +214,8 @@ export class FusedExecutor {
     const time = batch.ids[0]!.length;
     if (time > this.maxTime)
       throw new RangeError(`micro-batch has ${time} positions; at most ${this.maxTime}`);
-    const n = rows * time;
-    const ids = new Int32Array(n);
-    const pos = new Int32Array(n);
-    const mask = new Float32Array(n);
-    const target = new Int32Array(n).fill(-1);
-    const weight = new Float32Array(n);
-    const counts: number[] = [];
-    for (let b = 0; b < rows; b++) {
-      const row = batch.ids[b]!;
-      const m = batch.mask[b]!;
-      let seen = 0;
-      let count = 0;
-      for (let t = 0; t < time; t++) {
-        ids[b * time + t] = row[t]!;
-        mask[b * time + t] = m[t]!;
-        pos[b * time + t] = seen;
-        if (m[t]) seen++;
-        if (t + 1 < time && m[t + 1]) count++;
-      }
-      counts.push(count);
-      for (let t = 0; t + 1 < time; t++) {
-        if (!m[t + 1]) continue;
-        target[b * time + t] = row[t + 1]!;
-        weight[b * time + t] = 1 / Math.max(1, count);
-      }
-    }
+    const { ids, pos, mask, target, weight, counts } = microBatchInputs(batch, time);
+
     const rt = this.rt;
     rt.write(this.acts.ids, ids);
     rt.write(this.acts.positions, pos);
@@ -246,16 +223,7 @@ export class FusedExecutor {
     rt.write(this.acts.target, target);
     rt.write(this.acts.weight, weight);
     if (this.invFreq) {
-      const half = this.invFreq.length;
-      const cos = new Float32Array(n * half);
-      const sin = new Float32Array(n * half);
-      for (let i = 0; i < n; i++) {
-        for (let j = 0; j < half; j++) {
-          const angle = Math.fround(pos[i]! * this.invFreq[j]!);
-          cos[i * half + j] = Math.cos(angle);
-          sin[i * half + j] = Math.sin(angle);
-        }
-      }
+      const { cos, sin } = ropeTables(pos, this.invFreq);
       rt.write(this.acts.ropeCos, cos);
       rt.write(this.acts.ropeSin, sin);
     }
@@ -484,31 +452,8 @@ export class FusedExecutor {
     this.runAdam(this.grad, input.adam, input.step, 1);
     const norms2 = units > 0 ? await this.rt.read(this.norm2!, units * T) : new Float32Array(0);
     const partial = await this.rt.read(this.partial, groups);
-    const unitNormsOut: number[] = [];
-    let clipped = 0;
-    const perLayerClip = input.clipNorm / Math.sqrt(T);
-    for (let u = 0; u < units; u++) {
-      let s = 0;
-      let anyClipped = false;
-      for (let k = 0; k < T; k++) {
-        const v = norms2[u * T + k]!;
-        s += v;
-        if (input.clipping === 'per-layer' && Math.sqrt(v) > perLayerClip) anyClipped = true;
-      }
-      const norm = Math.sqrt(s);
-      if (input.clipping === 'flat' ? norm > input.clipNorm : anyClipped) clipped++;
-      unitNormsOut.push(norm);
-    }
-    let noiseSq = 0;
-    for (const v of partial) noiseSq += v;
-    const dims = this.layout.tensors.reduce((a, t) => a + t.length, 0);
-    const expected = input.noiseMultiplier * input.clipNorm * Math.sqrt(dims);
-    return {
-      rowLosses,
-      unitNorms: unitNormsOut,
-      clippedFraction: units === 0 ? 0 : clipped / units,
-      noiseRatio: expected > 0 ? Math.sqrt(noiseSq) / expected : 0,
-    };
+    const dims = this.layout.tensors.reduce((sum, t) => sum + t.length, 0);
+    return { rowLosses, ...summarisePrivateStep(norms2, partial, units, T, dims, input) };
   }
 
   dispose(): void {

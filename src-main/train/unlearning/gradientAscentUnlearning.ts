@@ -119,7 +119,7 @@ export async function gradientAscentUnlearning(
       }
     }
     optimizer.step(params, grads, options.learningRate);
-    vars.forEach((v, k) => v.assign(tf.tensor(params[k]!, v.shape)));
+    adapter.setValues(params);
     step += 1;
     forgetLoss = await loss(forget, adapter.adapterMap());
     options.onStep?.({ step, forgetLoss, targetForgetLoss });
