@@ -88,19 +88,45 @@ const LOWER_RELATION_RE = new RegExp(
   'gu',
 );
 // "this is jenna kowalczyk", "My name is Tobias", "I am Dr …".
-const SELF_RE = new RegExp(
-  String.raw`(?<![\p{L}\d])(?:this is|my name is|it's|it is)[ \t]+(${SEQUENCE}|${LOWER}(?:[ \t]+${LOWER})?)`,
-  'giu',
+const SELF_CUES = caseVariants(['this is', 'my name is', "it's", 'it is'], true);
+const SELF_RE = new RegExp(String.raw`(?<![\p{L}\d])(?:${SELF_CUES})[ \t]+(${SEQUENCE})`, 'gu');
+const LOWER_SELF_RE = new RegExp(
+  String.raw`(?<![\p{L}\d])(?:${SELF_CUES})[ \t]+(${LOWER}(?:[ \t]+${LOWER})?)`,
+  'gu',
 );
 // "Tomasz Wierzbicki, MD", "K. Brennan, RN", "Okafor, Chidi MD", "Bridget RN".
 const SIGNATURE_RE = new RegExp(
-  String.raw`((?:${INITIAL}[ \t]*)*(?:${LAST_FIRST}|${SEQUENCE}))(?:,[ \t]*|[ \t]+)\(?(?:[\p{Ll} ]{0,12}[ \t])?${CREDENTIALS}\b`,
+  String.raw`((?:${INITIAL}[ \t]*)*(?:${LAST_FIRST}|${SEQUENCE}))(?:,[ \t]*|[ \t]+)\(?(?:[\p{Ll} ]{0,12}[ \t])?${CREDENTIALS}\b(?![ \t]*\d{5})`,
   'gu',
 );
 // "-- K. Brennan", "- Lucia", "Thanks, Tobias", "Kind regards,\n\nProfessor …".
+const SIGN_OFFS = caseVariants(
+  [
+    'thanks',
+    'thank you',
+    'many thanks',
+    'regards',
+    'kind regards',
+    'best regards',
+    'best wishes',
+    'best',
+    'sincerely',
+    'yours sincerely',
+    'yours faithfully',
+    'yours truly',
+    'cheers',
+    'warmly',
+    'love',
+  ],
+  true,
+);
 const SIGN_OFF_RE = new RegExp(
-  String.raw`(?:(?:^|\n)[ \t]*[-–—~]{1,2}[ \t]*|(?:^|[.!?\n][ \t]*)(?:thanks|thank you|many thanks|regards|kind regards|best regards|best wishes|best|sincerely|yours sincerely|yours faithfully|yours truly|cheers|warmly|love)[ \t]*[,.!]*\s{1,4})((?:${INITIAL}[ \t]*)*${SEQUENCE}|${LOWER})`,
-  'giu',
+  String.raw`(?:(?:^|\n)[ \t]*[-–—~]{1,2}[ \t]*|(?:^|[.!?\n][ \t]*)(?:${SIGN_OFFS})[ \t]*[,.!]*\s{1,4})((?:${INITIAL}[ \t]*)*${SEQUENCE})`,
+  'gu',
+);
+const LOWER_SIGN_OFF_RE = new RegExp(
+  String.raw`(?:^|[.!?\n][ \t]*)(?:${SIGN_OFFS})[ \t]*[,.!]*\s{1,4}(${LOWER})[ \t]*$`,
+  'gu',
 );
 const WORD_RE = new RegExp(TOKEN, 'gu');
 /** Verbs that follow things as often as people ("Appendix is normal"). */
@@ -239,8 +265,10 @@ export function findNames(text: string): PiiMatch[] {
   cued(text, RELATION_RE, 0.9, 'name:relation', out);
   cued(text, LOWER_RELATION_RE, 0.85, 'name:relation', out, true);
   cued(text, SELF_RE, 0.9, 'name:self', out);
+  cued(text, LOWER_SELF_RE, 0.9, 'name:self', out, true);
   cued(text, SIGNATURE_RE, 0.9, 'name:signature', out);
   cued(text, SIGN_OFF_RE, 0.85, 'name:sign-off', out);
+  cued(text, LOWER_SIGN_OFF_RE, 0.85, 'name:sign-off', out, true);
   for (const m of [...out]) {
     // Lower-case cue matches ("this is jenna kowalczyk") are cued only when the words are not English.
     if (/^\p{Ll}/u.test(m.text) && m.source !== 'name:honorific' && isSafeWord(m.text.split(/\s/)[0]!)) {
