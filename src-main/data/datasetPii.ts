@@ -9,6 +9,7 @@ import type { DatasetRow, NewRecord, RecordRow, Store } from '../store/index.js'
 import { PII_TYPES, type PiiMatch, type PiiType } from './pii/piiTypes.js';
 import { PiiScanner, type PiiScanOptions } from './pii/piiScanner.js';
 import { Pseudonymiser, redactText } from './pii/redaction.js';
+import { isClinicalWord } from './pii/safeWords.js';
 
 export interface PiiScanSummary {
   datasetId: number;
@@ -38,7 +39,18 @@ function redactedSnippet(text: string, match: PiiMatch, all: readonly PiiMatch[]
     text.slice(from, to),
     inside.map((m) => ({ ...m, start: Math.max(m.start, from) - from, end: Math.min(m.end, to) - from })),
   );
-  return `${from > 0 ? '…' : ''}${window.replace(/\s+/g, ' ').trim()}${to < text.length ? '…' : ''}`;
+  return `${from > 0 ? '…' : ''}${maskUnknownWords(window).replace(/\s+/g, ' ').trim()}${to < text.length ? '…' : ''}`;
+}
+
+/**
+ * An example must not print a name the scanner missed: every capitalised word around the
+ * identifier that is not clinical vocabulary is shown as [?] ("Grace", an English word, is a name
+ * as often as not). Placeholders such as [NAME] stay.
+ */
+export function maskUnknownWords(snippet: string): string {
+  return snippet.replace(/(?<![[\p{L}])\p{Lu}[\p{L}\p{M}'’-]*(?![\p{L}\]])/gu, (word) =>
+    isClinicalWord(word) || /^\p{Lu}{2,}$/u.test(word) ? word : '[?]',
+  );
 }
 
 export function requireCompleteDataset(store: Store, name: string, project?: string): DatasetRow {
@@ -112,6 +124,19 @@ export function deidentifyDataset(
   mode: DeidentifyMode,
   options: PiiScanOptions & { name?: string } = {},
 ): { dataset: DatasetRow; identifiers: number } {
+  if (dataset.transform === mode) {
+    const what = mode === 'redact' ? 'redacted' : 'pseudonymised';
+    throw new ConfidantError(
+      'DATASET_ALREADY_DEIDENTIFIED',
+      `Dataset "${dataset.name}" is already ${what}.`,
+      {
+        hint:
+          dataset.parentDatasetId === null
+            ? `Use it as it is; scan it to check what is left.`
+            : `Use it as it is, or ${mode} its parent (dataset id ${dataset.parentDatasetId}) again with --name.`,
+      },
+    );
+  }
   const scanner = new PiiScanner(options);
   const pseudonymiser = new Pseudonymiser(store.deriveKey('pseudonym'));
   const name = options.name ?? `${dataset.name}-${mode === 'redact' ? 'redacted' : 'pseudonymised'}`;
