@@ -18,7 +18,21 @@ export interface PiiScanSummary {
   counts: Record<PiiType, number>;
   /** Up to `examplesPerType` snippets per type, already redacted. */
   examples: Partial<Record<PiiType, string[]>>;
+  /**
+   * The first MAX_FLAGGED records that contain identifiers, for review: position in the dataset
+   * (0-based, as the preview pages count), line in the source file and the types found. Not
+   * stored with the scan (the report keeps the counts only).
+   */
+  flagged: FlaggedRecord[];
 }
+
+export interface FlaggedRecord {
+  index: number;
+  sourceLine: number;
+  types: PiiType[];
+}
+
+export const MAX_FLAGGED = 1_000;
 
 const FIELDS = ['text', 'prompt', 'response'] as const;
 const PAGE = 1_000;
@@ -85,10 +99,12 @@ export function scanDataset(
   const examples: Partial<Record<PiiType, string[]>> = {};
   let records = 0;
   let recordsWithPii = 0;
+  const flagged: FlaggedRecord[] = [];
   for (const page of pages(store, dataset.id)) {
     for (const record of page) {
       records += 1;
       let found = false;
+      const types = new Set<PiiType>();
       for (const field of FIELDS) {
         const text = record[field];
         if (!text) continue;
@@ -96,16 +112,32 @@ export function scanDataset(
         found ||= matches.length > 0;
         for (const m of matches) {
           counts[m.type] += 1;
+          types.add(m.type);
           const list = (examples[m.type] ??= []);
           if (list.length < (options.examplesPerType ?? 3)) list.push(redactedSnippet(text, m, matches));
         }
       }
-      if (found) recordsWithPii += 1;
+      if (found) {
+        recordsWithPii += 1;
+        if (flagged.length < MAX_FLAGGED)
+          flagged.push({
+            index: records - 1,
+            sourceLine: record.sourceLine,
+            types: PII_TYPES.filter((t) => types.has(t)),
+          });
+      }
     }
   }
-  const summary: PiiScanSummary = { datasetId: dataset.id, records, recordsWithPii, counts, examples };
+  const summary: PiiScanSummary = {
+    datasetId: dataset.id,
+    records,
+    recordsWithPii,
+    counts,
+    examples,
+    flagged,
+  };
   store.transaction(() => {
-    store.audits.recordPiiScan(dataset.id, summary);
+    store.audits.recordPiiScan(dataset.id, { ...summary, flagged: undefined });
     store.auditLog.append('scan', `dataset:${dataset.id}`, {
       dataset: dataset.name,
       records,

@@ -120,6 +120,16 @@ export const PiiScanResultSchema = z.object({
   recordsWithPii: z.number().int().nonnegative(),
   counts: z.record(z.string(), z.number().int().nonnegative()),
   examples: z.record(z.string(), z.array(z.string())),
+  /** The first records with identifiers (position in the dataset, source line, types), for review. */
+  flagged: z
+    .array(
+      z.object({
+        index: z.number().int().nonnegative(),
+        sourceLine: z.number().int().nonnegative(),
+        types: z.array(z.string()),
+      }),
+    )
+    .optional(),
 });
 
 export const ModelSourceSchema = z.union([

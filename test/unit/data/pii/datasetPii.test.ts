@@ -44,6 +44,24 @@ describe('dataset PII review', () => {
     );
   });
 
+  it('lists the records with identifiers for review (position, source line, types)', async () => {
+    const dataset = await importNotes([
+      'No identifiers here.',
+      'Call 617-555-0199 on 3/4.',
+      'Seen by Dr. Okafor.',
+    ]);
+    const summary = scanDataset(store, dataset);
+    expect(summary.recordsWithPii).toBe(2);
+    expect(summary.flagged).toEqual([
+      { index: 1, sourceLine: 2, types: ['DATE', 'PHONE'] },
+      { index: 2, sourceLine: 3, types: ['NAME'] },
+    ]);
+    // The stored scan (and so the report) keeps counts, not the list of records.
+    const stored = store.audits.latestPiiScan(dataset.id)!;
+    expect(JSON.parse(stored.summaryJson)).not.toHaveProperty('flagged');
+    expect(JSON.parse(stored.summaryJson)).toMatchObject({ recordsWithPii: 2 });
+  });
+
   it('refuses to redact a redacted dataset again, and says so', async () => {
     const dataset = await importNotes(['Patient: Ingrid Holm, MRN 00918273.']);
     const { dataset: redacted } = deidentifyDataset(store, dataset, 'redact');
