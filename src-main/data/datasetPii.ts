@@ -24,6 +24,11 @@ export interface PiiScanSummary {
    * stored with the scan (the report keeps the counts only).
    */
   flagged: FlaggedRecord[];
+  /**
+   * How the dataset was derived, if it was: in a pseudonymised dataset the values found are the
+   * surrogates that replaced the identifiers, not new PII.
+   */
+  transform: 'redact' | 'pseudonymise' | null;
 }
 
 export interface FlaggedRecord {
@@ -135,6 +140,7 @@ export function scanDataset(
     counts,
     examples,
     flagged,
+    transform: dataset.transform ? dataset.transform : null,
   };
   store.transaction(() => {
     store.audits.recordPiiScan(dataset.id, { ...summary, flagged: undefined });

@@ -130,6 +130,8 @@ export const PiiScanResultSchema = z.object({
       }),
     )
     .optional(),
+  /** Set when the dataset was derived: in a pseudonymised one the values found are surrogates. */
+  transform: z.enum(['redact', 'pseudonymise']).nullable().optional(),
 });
 
 export const ModelSourceSchema = z.union([

@@ -190,6 +190,7 @@ export function dataCalls(session: EngineSession): CallImplementations<DataCallN
         counts: summary.counts,
         examples: Object.fromEntries(Object.entries(summary.examples).map(([k, v]) => [k, v ?? []])),
         flagged: summary.flagged,
+        transform: summary.transform,
       };
     },
     'datasets.deidentify': ({ datasetId, mode, name }) => {

@@ -166,6 +166,10 @@ export function registerData(program: Command): void {
         process.stdout.write(
           `${summary.recordsWithPii} of ${summary.records} records contain identifiers.\n`,
         );
+        if (summary.transform === 'pseudonymise')
+          process.stdout.write(
+            'This dataset is pseudonymised: the values found are the surrogates that replaced the identifiers.\n',
+          );
         for (const [type, count] of Object.entries(summary.counts)) {
           if (count === 0) continue;
           process.stdout.write(

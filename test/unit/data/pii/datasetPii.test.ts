@@ -66,6 +66,9 @@ describe('dataset PII review', () => {
     const dataset = await importNotes(['Patient: Ingrid Holm, MRN 00918273.']);
     const { dataset: redacted } = deidentifyDataset(store, dataset, 'redact');
     expect(redacted.name).toBe('notes-redacted');
+    expect(scanDataset(store, dataset).transform).toBeNull();
+    const { dataset: pseudonymised } = deidentifyDataset(store, dataset, 'pseudonymise');
+    expect(scanDataset(store, pseudonymised).transform).toBe('pseudonymise');
     const error = (() => {
       try {
         deidentifyDataset(store, redacted, 'redact');
