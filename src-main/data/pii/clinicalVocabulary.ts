@@ -18,7 +18,7 @@ const words = (s: string) =>
 
 /** Suffixes of drug stems (WHO INN stems) and clinical terms (at least 7 letters); names almost never end so. */
 export const CLINICAL_SUFFIX =
-  /^\p{L}{3,}(?:itis|osis|ectomy|otomy|ostomy|plasty|scopy|graphy|gram|emia|aemia|uria|pathy|algia|ology|ologist|mab|tinib|pril|sartan|olol|alol|statin|azole|cillin|mycin|micin|floxacin|cycline|prazole|tidine|dipine|parin|xaban|gatran|gliptin|gliflozin|glutide|formin|lukast|terol|olone|afil|triptan|azepam|zolam|oxetine|apine|idone|navir|platin|taxel|rubicin|lamide|thiazide|semide|nidine|sterone|caine|onium|curium|pramine|triptyline|profen|fenac|coxib|codone|morphone|phylline|dronate|conazole|fungin|bactam|penem|oid|oids|scopic|scopically|ectomies|grams)$/iu;
+  /^\p{L}{3,}(?:itis|osis|ectomy|otomy|ostomy|plasty|scopy|graphy|gram|emia|aemia|uria|pathy|algia|ology|ologist|mab|tinib|pril|sartan|olol|alol|statin|azole|cillin|mycin|micin|floxacin|cycline|prazole|tidine|dipine|parin|xaban|gatran|gliptin|gliflozin|glutide|formin|lukast|terol|olone|afil|triptan|azepam|zolam|oxetine|apine|idone|navir|platin|taxel|rubicin|lamide|thiazide|semide|nidine|sterone|caine|onium|curium|pramine|triptyline|profen|fenac|coxib|codone|morphone|phylline|dronate|conazole|fungin|bactam|penem|oid|oids|scopic|scopically|ectomies|grams|prost|listhesis|lysis|plegia|paresis|trophy|megaly|rrhea|rrhage|stomy|tomy|cele|cyte|cytes|blast|blasts|philia|phobia|ptysis|pnea|kinesia|esthesia|tropin|kinase)$/iu;
 
 export const CLINICAL_WORDS = words(`
   acetaminophen paracetamol tylenol advil motrin aleve aspirin ibuprofen naproxen morphine oxycodone hydrocodone
@@ -76,4 +76,39 @@ export const CLINICAL_WORDS = words(`
   pneumoperitoneum pneumomediastinum hydronephrosis cardiomegaly atelectasis
   neuro psych ortho cardio gastro gyn uro derm rheum onc heme endo pulm nephro peds obgyn
   dexa pap mammo mammogram colonoscopy polypectomy
+  zyrtec benadryl toradol flonase claritin allegra tums senokot sulfa tdap dtap shingrix zostavax prevnar pneumovax
+  gardasil fluzone flumist comirnaty spikevax bcg mmr ppd quantiferon tylenol#3 ultram robaxin flexeril soma
+  neurontin mobic celebrex voltaren lidoderm biofreeze aspercreme excedrin fioricet imitrex maxalt nurtec ubrelvy
+  aimovig emgality botox depo-provera nexplanon mirena paragard yaz loestrin premarin estrace provera clomid
+  metamucil citrucel fibercon gaviscon maalox mylanta carafate bentyl librax linzess amitiza xifaxan creon
+  lomotil pedialyte gatorade ensure boost glucerna nepro jevity osmolite peptamen
+  lantus toujeo humulin novolin ozempic rybelsus wegovy saxenda trulicity byetta glipizide glyburide actos avandia
+  invokana steglatro tradjenta onglyza janumet synjardy xigduo
+  norvasc procardia zestril prinivil vasotec altace diovan cozaar benicar micardis avapro hyzaar bystolic inderal
+  tenormin catapres minipress cardura hytrin imdur isordil ranexa multaq tikosyn betapace sotalol pletal
+  zetia vytorin tricor lopid niaspan lovaza vascepa repatha praluent
+  singulair breo trelegy anoro incruse stiolto dulera qvar pulmicort alvesco xopenex duoneb combivent daliresp
+  prednisone medrol kenalog depo-medrol solu-medrol solu-cortef cortef florinef
+  zoloft prozac paxil celexa lexapro effexor pristiq cymbalta wellbutrin remeron trintellix viibryd buspar vistaril
+  atarax hydroxyzine seroquel zyprexa risperdal abilify geodon latuda vraylar rexulti invega clozaril lithobid
+  depakote lamictal tegretol trileptal topamax zonegran vimpat briviact onfi ativan xanax klonopin valium restoril
+  ambien lunesta sonata belsomra rozerem adderall ritalin concerta vyvanse focalin strattera intuniv suboxone
+  subutex sublocade vivitrol methadone chantix nicorette nicoderm campral antabuse
+  cipro levaquin avelox bactrim keflex augmentin zithromax biaxin doxy minocin macrobid monurol flagyl
+  diflucan valtrex famvir zovirax tamiflu xofluza plaquenil arava otezla stelara cosentyx taltz skyrizi tremfya
+  dupixent xolair nucala fasenra orencia actemra xeljanz rinvoq olumiant cimzia simponi entyvio
+  eliquis xarelto pradaxa savaysa coumadin jantoven lovenox arixtra heparin plavix effient brilinta aggrenox
+  lasix bumex demadex aldactone inspra microzide dyazide maxzide diamox
+  synthroid levoxyl unithroid armour cytomel tapazole ptu
+  flomax uroxatral rapaflo proscar avodart detrol ditropan vesicare myrbetriq gemtesa pyridium
+  prilosec nexium protonix aciphex dexilant prevacid pepcid zantac reglan zofran phenergan compazine
+  tigan scopolamine transderm marinol dronabinol
+  aricept namenda razadyne exelon sinemet rytary mirapex requip azilect neupro
+  oxycontin percocet vicodin norco dilaudid ms-contin kadian nucynta ultram butrans duragesic
+  narcan evzio epipen auvi-q glucagon baqsimi gvoke
+  latanoprost xalatan lumigan travatan timoptic cosopt combigan alphagan azopt trusopt restasis xiidra
+  epic mychart cerner powerchart meditech allscripts athena athenahealth eclinicalworks pyxis omnicell dragon
+  dynamap hoyer posey purewick mepilex allevyn tegaderm duoderm aquacel xeroform vaseline steri-strips dermabond
+  hospitalist intensivist nocturnist spondylolisthesis foraminal neuroforaminal abd ext heent perrla eomi ctab
+  rrr jvd ntnd snellen humphrey ishihara amsler
 `);

@@ -129,6 +129,8 @@ const LOWER_SIGN_OFF_RE = new RegExp(
   'gu',
 );
 const WORD_RE = new RegExp(TOKEN, 'gu');
+const DOSE_AFTER =
+  /^[ \t]+\d+(?:[.,]\d+)?[ \t]*(?:mg|mcg|µg|g|ml|mL|units?|iu|IU|mEq|mmol|%|puffs?|tabs?|drops?)\b/;
 /** Verbs that follow things as often as people ("Appendix is normal"). */
 const WEAK_PERSON_VERBS = new Set(
   'is was has had remains remained appears appeared seems seemed looks looked became become returned returns will came comes presented presents'.split(
@@ -251,6 +253,8 @@ function unknownWords(text: string, out: PiiMatch[]): void {
     const end = m.index + word.length;
     const run = new RegExp(`^(?:[ \\t]+${TOKEN})*`, 'u').exec(text.slice(end, end + 80))![0];
     if (followedByEponymHead(text, end + run.length) || /^[-'’]?\d/.test(text.slice(end, end + 2))) continue;
+    // A dose after the word makes it a drug ("Zoloft 50 mg", "Humalog 4 units").
+    if (DOSE_AFTER.test(text.slice(end, end + 24))) continue;
     out.push(match(word, m.index, 0.6, 'name:not-a-word'));
   }
 }

@@ -80,6 +80,13 @@ describe('issue 20: false positives', () => {
     expect(found(text).filter((f) => f.startsWith('NAME'))).toEqual([]);
   });
 
+  it('does not take drug brands, vaccines or clinical jargon for names', () => {
+    const text =
+      'Continue Sertraline and Wellbutrin; start Quviviq 25 mg at night. Vaccines: Shingrix, Prevnar. ' +
+      'Hospitalist aware. Mild Foraminal narrowing.';
+    expect(found(text)).toEqual([]);
+  });
+
   it('does not take pain scores, strengths or fractions for dates', () => {
     expect(
       found('Pain 7/10, strength 5/5 throughout, took 1/2 tab.').filter((f) => f.startsWith('DATE')),
