@@ -4,6 +4,7 @@
 // - synthetic: notes from Confidant's generator (names drawn by faker from eight locales, a seed
 //   the recognisers were never tuned on). The generator leaves facility names unlabelled, so its
 //   structured precision is also given without facility matches ("withoutFacilities");
+// - maskedAnyType: the share of identifiers covered by a span of any type (what redaction hides);
 // - speed: BENCH_RECORDS synthetic notes (default 10,000) scanned in one thread.
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
@@ -32,6 +33,17 @@ function summarise(scores: PiiScores) {
   );
 }
 
+/** Share of gold spans covered by a predicted span of any type: what redaction actually hides. */
+function maskedShare(pairs: ReadonlyArray<{ gold: readonly PiiSpan[]; found: readonly PiiSpan[] }>): number {
+  let gold = 0;
+  let masked = 0;
+  for (const { gold: g, found } of pairs) {
+    gold += g.length;
+    masked += g.filter((s) => found.some((p) => p.start < s.end && s.start < p.end)).length;
+  }
+  return round(gold === 0 ? 1 : masked / gold);
+}
+
 function independent(part: 'tune' | 'heldout') {
   const file = resolve(import.meta.dirname, `../test/fixtures/deid/${part}.jsonl`);
   const notes = readFileSync(file, 'utf8')
@@ -39,8 +51,9 @@ function independent(part: 'tune' | 'heldout') {
     .filter(Boolean)
     .map((line) => JSON.parse(line) as { text: string; spans: PiiSpan[] });
   const evaluator = new PiiEvaluator();
-  for (const note of notes) evaluator.add(note.spans, scanner.scan(note.text));
-  return { notes: notes.length, scores: summarise(evaluator.scores()) };
+  const pairs = notes.map((note) => ({ gold: note.spans, found: scanner.scan(note.text) }));
+  for (const { gold, found } of pairs) evaluator.add(gold, found);
+  return { notes: notes.length, maskedAnyType: maskedShare(pairs), scores: summarise(evaluator.scores()) };
 }
 
 const data = generateSyntheticDataset({ records: RECORDS, seed: SEED, questionAnswerFraction: 0.25 });
@@ -76,6 +89,7 @@ process.stdout.write(
     synthetic: {
       records: data.length,
       seed: SEED,
+      maskedAnyType: maskedShare(scanned),
       scores: summarise(synthetic),
       withoutFacilities: {
         ADDRESS: { precision: round(adjusted.ADDRESS.precision), recall: round(adjusted.ADDRESS.recall) },

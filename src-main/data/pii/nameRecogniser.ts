@@ -129,6 +129,8 @@ const LOWER_SIGN_OFF_RE = new RegExp(
   'gu',
 );
 const WORD_RE = new RegExp(TOKEN, 'gu');
+const ANY_WORD_RE = new RegExp(`${TOKEN}|${LOWER}`, 'gu');
+const RUN_RE = new RegExp(`^(?:[ \\t]+${TOKEN})*`, 'u');
 const DOSE_AFTER =
   /^[ \t]+\d+(?:[.,]\d+)?[ \t]*(?:mg|mcg|µg|g|ml|mL|units?|iu|IU|mEq|mmol|%|puffs?|tabs?|drops?)\b/;
 /** Verbs that follow things as often as people ("Appendix is normal"). */
@@ -172,7 +174,7 @@ const isDictionaryName = (t: string) => GIVEN_NAMES.has(t.toLowerCase()) || SURN
 
 /** Trims leading and trailing words that are known not to be names; null if nothing is left. */
 function trimToName(text: string, start: number): { text: string; start: number } | null {
-  const tokens = [...text.matchAll(new RegExp(`${TOKEN}|${LOWER}`, 'gu'))];
+  const tokens = [...text.matchAll(ANY_WORD_RE)];
   let first = 0;
   let last = tokens.length - 1;
   while (first <= last && isNotName(tokens[first]![0])) first += 1;
@@ -251,7 +253,7 @@ function unknownWords(text: string, out: PiiMatch[]): void {
     const word = m[0];
     if (!TITLE_CASE.test(word) || word.length < 2 || isSafeWord(word)) continue;
     const end = m.index + word.length;
-    const run = new RegExp(`^(?:[ \\t]+${TOKEN})*`, 'u').exec(text.slice(end, end + 80))![0];
+    const run = RUN_RE.exec(text.slice(end, end + 80))![0];
     if (followedByEponymHead(text, end + run.length) || /^[-'’]?\d/.test(text.slice(end, end + 2))) continue;
     // A dose after the word makes it a drug ("Zoloft 50 mg", "Humalog 4 units").
     if (DOSE_AFTER.test(text.slice(end, end + 24))) continue;
@@ -312,11 +314,7 @@ function propagate(text: string, found: readonly PiiMatch[]): PiiMatch[] {
   const known = new Set(
     found
       .filter((m) => m.confidence >= 0.75)
-      .flatMap((m) =>
-        (m.text.match(new RegExp(`${TOKEN}|${LOWER}`, 'gu')) ?? []).filter(
-          (t) => t.length > 2 && !isNotName(t),
-        ),
-      )
+      .flatMap((m) => (m.text.match(ANY_WORD_RE) ?? []).filter((t) => t.length > 2 && !isNotName(t)))
       .map((t) => t.toLowerCase()),
   );
   const out: PiiMatch[] = [];
