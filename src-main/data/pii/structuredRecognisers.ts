@@ -51,6 +51,13 @@ export const DEFAULT_CUED_PATTERNS: readonly CuedPattern[] = [
   },
   { type: 'ZIP', cue: String.raw`ZIP(?: code)?|postal code`, value: String.raw`\d{5}(?:-\d{4})?` },
   {
+    // A payer's name right before the number: "Aetna W2290018871", "BCBS # XYZ123456789".
+    type: 'HEALTH_PLAN',
+    cue: String.raw`(?:Aetna|Cigna|Humana|Blue ?Cross(?: Blue ?Shield)?|Blue ?Shield|BCBS|UnitedHealthcare|UHC|Kaiser(?: Permanente)?|Anthem|Tricare|Molina|Centene|WellCare|Ambetter|Oscar|Medi-Cal|MassHealth|Highmark|Harvard Pilgrim|Tufts|Bupa|AXA|Sun Life|Manulife|Great-West Life)(?: (?:ID|No\.?|Number|#|policy|plan))?`,
+    value: String.raw`[A-Z0-9][A-Z0-9-]{5,18}[0-9]`,
+    confidence: 0.9,
+  },
+  {
     type: 'MRN',
     cue: String.raw`NHS (?:No\.?|Number|#)|NHS|CHI (?:No\.?|Number)`,
     value: String.raw`\d{3} ?\d{3} ?\d{4}`,

@@ -41,6 +41,8 @@ describe('issue 20: identifiers the recognisers missed', () => {
     has('FIN: 90011872254', 'ACCOUNT', '90011872254');
     has('Medicare MBI 5TQ2-AB3-XY19 on file', 'HEALTH_PLAN', '5TQ2-AB3-XY19');
     has('Aetna member ID W2290018871', 'HEALTH_PLAN', 'W2290018871');
+    has('Insurance: Cigna U88120349 01', 'HEALTH_PLAN', 'U88120349');
+    expect(found('Covered by Humana since 2019.')).toEqual([]);
     has('ICD, serial QXT559201B, interrogated', 'DEVICE_ID', 'QXT559201B');
   });
 
