@@ -9,6 +9,7 @@ import type { DatasetRow, NewRecord, RecordRow, Store } from '../store/index.js'
 import { PII_TYPES, type PiiMatch, type PiiType } from './pii/piiTypes.js';
 import { PiiScanner, type PiiScanOptions } from './pii/piiScanner.js';
 import { Pseudonymiser, redactText } from './pii/redaction.js';
+import { isClinicalWord } from './pii/safeWords.js';
 
 export interface PiiScanSummary {
   datasetId: number;
@@ -17,7 +18,26 @@ export interface PiiScanSummary {
   counts: Record<PiiType, number>;
   /** Up to `examplesPerType` snippets per type, already redacted. */
   examples: Partial<Record<PiiType, string[]>>;
+  /**
+   * The first MAX_FLAGGED records that contain identifiers, for review: position in the dataset
+   * (0-based, as the preview pages count), line in the source file and the types found. Not
+   * stored with the scan (the report keeps the counts only).
+   */
+  flagged: FlaggedRecord[];
+  /**
+   * How the dataset was derived, if it was: in a pseudonymised dataset the values found are the
+   * surrogates that replaced the identifiers, not new PII.
+   */
+  transform: 'redact' | 'pseudonymise' | null;
 }
+
+export interface FlaggedRecord {
+  index: number;
+  sourceLine: number;
+  types: PiiType[];
+}
+
+export const MAX_FLAGGED = 1_000;
 
 const FIELDS = ['text', 'prompt', 'response'] as const;
 const PAGE = 1_000;
@@ -38,7 +58,18 @@ function redactedSnippet(text: string, match: PiiMatch, all: readonly PiiMatch[]
     text.slice(from, to),
     inside.map((m) => ({ ...m, start: Math.max(m.start, from) - from, end: Math.min(m.end, to) - from })),
   );
-  return `${from > 0 ? '…' : ''}${window.replace(/\s+/g, ' ').trim()}${to < text.length ? '…' : ''}`;
+  return `${from > 0 ? '…' : ''}${maskUnknownWords(window).replace(/\s+/g, ' ').trim()}${to < text.length ? '…' : ''}`;
+}
+
+/**
+ * An example must not print a name the scanner missed: every capitalised word around the
+ * identifier that is not clinical vocabulary is shown as [?] ("Grace", an English word, is a name
+ * as often as not). Placeholders such as [NAME] stay.
+ */
+export function maskUnknownWords(snippet: string): string {
+  return snippet.replace(/(?<![[\p{L}])\p{Lu}[\p{L}\p{M}'’-]*(?![\p{L}\]])/gu, (word) =>
+    isClinicalWord(word) || /^\p{Lu}{2,}$/u.test(word) ? word : '[?]',
+  );
 }
 
 export function requireCompleteDataset(store: Store, name: string, project?: string): DatasetRow {
@@ -73,10 +104,12 @@ export function scanDataset(
   const examples: Partial<Record<PiiType, string[]>> = {};
   let records = 0;
   let recordsWithPii = 0;
+  const flagged: FlaggedRecord[] = [];
   for (const page of pages(store, dataset.id)) {
     for (const record of page) {
       records += 1;
       let found = false;
+      const types = new Set<PiiType>();
       for (const field of FIELDS) {
         const text = record[field];
         if (!text) continue;
@@ -84,16 +117,33 @@ export function scanDataset(
         found ||= matches.length > 0;
         for (const m of matches) {
           counts[m.type] += 1;
+          types.add(m.type);
           const list = (examples[m.type] ??= []);
           if (list.length < (options.examplesPerType ?? 3)) list.push(redactedSnippet(text, m, matches));
         }
       }
-      if (found) recordsWithPii += 1;
+      if (found) {
+        recordsWithPii += 1;
+        if (flagged.length < MAX_FLAGGED)
+          flagged.push({
+            index: records - 1,
+            sourceLine: record.sourceLine,
+            types: PII_TYPES.filter((t) => types.has(t)),
+          });
+      }
     }
   }
-  const summary: PiiScanSummary = { datasetId: dataset.id, records, recordsWithPii, counts, examples };
+  const summary: PiiScanSummary = {
+    datasetId: dataset.id,
+    records,
+    recordsWithPii,
+    counts,
+    examples,
+    flagged,
+    transform: dataset.transform ? dataset.transform : null,
+  };
   store.transaction(() => {
-    store.audits.recordPiiScan(dataset.id, summary);
+    store.audits.recordPiiScan(dataset.id, { ...summary, flagged: undefined });
     store.auditLog.append('scan', `dataset:${dataset.id}`, {
       dataset: dataset.name,
       records,
@@ -112,6 +162,19 @@ export function deidentifyDataset(
   mode: DeidentifyMode,
   options: PiiScanOptions & { name?: string } = {},
 ): { dataset: DatasetRow; identifiers: number } {
+  if (dataset.transform === mode) {
+    const what = mode === 'redact' ? 'redacted' : 'pseudonymised';
+    throw new ConfidantError(
+      'DATASET_ALREADY_DEIDENTIFIED',
+      `Dataset "${dataset.name}" is already ${what}.`,
+      {
+        hint:
+          dataset.parentDatasetId === null
+            ? `Use it as it is; scan it to check what is left.`
+            : `Use it as it is, or ${mode} its parent (dataset id ${dataset.parentDatasetId}) again with --name.`,
+      },
+    );
+  }
   const scanner = new PiiScanner(options);
   const pseudonymiser = new Pseudonymiser(store.deriveKey('pseudonym'));
   const name = options.name ?? `${dataset.name}-${mode === 'redact' ? 'redacted' : 'pseudonymised'}`;

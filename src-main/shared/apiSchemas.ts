@@ -120,6 +120,18 @@ export const PiiScanResultSchema = z.object({
   recordsWithPii: z.number().int().nonnegative(),
   counts: z.record(z.string(), z.number().int().nonnegative()),
   examples: z.record(z.string(), z.array(z.string())),
+  /** The first records with identifiers (position in the dataset, source line, types), for review. */
+  flagged: z
+    .array(
+      z.object({
+        index: z.number().int().nonnegative(),
+        sourceLine: z.number().int().nonnegative(),
+        types: z.array(z.string()),
+      }),
+    )
+    .optional(),
+  /** Set when the dataset was derived: in a pseudonymised one the values found are surrogates. */
+  transform: z.enum(['redact', 'pseudonymise']).nullable().optional(),
 });
 
 export const ModelSourceSchema = z.union([

@@ -189,6 +189,8 @@ export function dataCalls(session: EngineSession): CallImplementations<DataCallN
         recordsWithPii: summary.recordsWithPii,
         counts: summary.counts,
         examples: Object.fromEntries(Object.entries(summary.examples).map(([k, v]) => [k, v ?? []])),
+        flagged: summary.flagged,
+        transform: summary.transform,
       };
     },
     'datasets.deidentify': ({ datasetId, mode, name }) => {

@@ -1,5 +1,5 @@
 /**
- * `confidant data import | preview | list | scan | redact | synth`: thin wrappers over the
+ * `confidant data import | preview | list | scan | detect | redact | synth`: thin wrappers over the
  * data module; every problem in an imported file is printed with its line number.
  */
 import { createWriteStream } from 'node:fs';
@@ -8,6 +8,7 @@ import type { Command } from 'commander';
 import { z } from 'zod';
 import {
   deidentifyDataset,
+  detectPiiInFile,
   generateSyntheticDataset,
   importDataset,
   parseColumnMapping,
@@ -165,6 +166,10 @@ export function registerData(program: Command): void {
         process.stdout.write(
           `${summary.recordsWithPii} of ${summary.records} records contain identifiers.\n`,
         );
+        if (summary.transform === 'pseudonymise')
+          process.stdout.write(
+            'This dataset is pseudonymised: the values found are the surrogates that replaced the identifiers.\n',
+          );
         for (const [type, count] of Object.entries(summary.counts)) {
           if (count === 0) continue;
           process.stdout.write(
@@ -172,6 +177,38 @@ export function registerData(program: Command): void {
           );
         }
       });
+    });
+
+  data
+    .command('detect')
+    .description('print the identifiers (PII) found in a file, without a store: spans in UTF-16 offsets')
+    .option('--jsonl <file>', 'JSONL file whose records have a "text" field')
+    .option('--text-file <file>', 'text file with one text per line')
+    .option(
+      '--json',
+      'print one JSON object per record: {"line", "id"?, "spans": [{start, end, type, text}]}',
+    )
+    .action(async (opts: { jsonl?: string; textFile?: string; json?: boolean }) => {
+      if ((opts.jsonl === undefined) === (opts.textFile === undefined)) {
+        throw new ConfidantError(
+          'CLI_BAD_OPTION',
+          'Pass exactly one of --jsonl <file> or --text-file <file>.',
+          {
+            hint: 'e.g. confidant data detect --jsonl notes.jsonl --json',
+          },
+        );
+      }
+      const file = (opts.jsonl ?? opts.textFile)!;
+      for await (const record of detectPiiInFile(file, opts.jsonl !== undefined ? 'jsonl' : 'text')) {
+        const out = opts.json
+          ? `${JSON.stringify(record)}\n`
+          : record.spans
+              .map(
+                (s) => `${file}:${record.line}: ${s.type} [${s.start}, ${s.end}) ${JSON.stringify(s.text)}\n`,
+              )
+              .join('');
+        if (out && !process.stdout.write(out)) await once(process.stdout, 'drain');
+      }
     });
 
   data

@@ -4,3 +4,4 @@ export { PiiScanner, findPii, resolveOverlaps, type PiiScanOptions } from './pii
 export { DEFAULT_CUED_PATTERNS, type CuedPattern } from './structuredRecognisers.js';
 export { redactText, Pseudonymiser, parseDate } from './redaction.js';
 export { PiiEvaluator, type PiiScores, type TypeScore } from './piiEvaluation.js';
+export { detectPiiInFile, type DetectedRecord, type DetectInputFormat } from './detectFile.js';

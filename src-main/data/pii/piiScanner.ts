@@ -3,6 +3,7 @@
  * confidence threshold, and resolves overlaps (higher confidence wins, then the longer span;
  * adjacent name pieces are merged into one span).
  */
+import { findLocations } from './locationRecogniser.js';
 import { findNames } from './nameRecogniser.js';
 import type { PiiMatch, PiiType } from './piiTypes.js';
 import { findStructured, structuredRules, type CuedPattern } from './structuredRecognisers.js';
@@ -26,10 +27,17 @@ export class PiiScanner {
   scan(text: string): PiiMatch[] {
     const min = this.options.minConfidence ?? 0.5;
     const wanted = this.options.types ? new Set(this.options.types) : null;
-    const all = [...findStructured(text, this.rules), ...findNames(text)].filter(
+    const found = [...findStructured(text, this.rules), ...findLocations(text), ...findNames(text)];
+    const places = placesNextToAddresses(text, found);
+    const all = [
+      ...found,
+      ...places,
+      ...zipsAfterAddresses(text, [...found, ...places]),
+      ...agesAfterNames(text, found),
+    ];
+    return mergeAdjacentNames(text, resolveOverlaps(all)).filter(
       (m) => m.confidence >= min && (!wanted || wanted.has(m.type)),
     );
-    return mergeAdjacentNames(text, resolveOverlaps([...all, ...zipsAfterAddresses(text, all)]));
   }
 }
 
@@ -48,6 +56,65 @@ function zipsAfterAddresses(text: string, matches: readonly PiiMatch[]): PiiMatc
       text: zip[1]!,
       confidence: 0.9,
       source: 'zip-after-address',
+    });
+  }
+  return out;
+}
+
+const PLACE = /^\p{Lu}[\p{Ll}\p{M}'’.-]*\p{Ll}[\p{L}\p{M}'’.-]*(?:[ \t]+\p{Lu}[\p{L}\p{M}'’.-]*){0,2}/u;
+
+/**
+ * The town of an address: "2207 Willowbrook Ct, Springfield", "Rowan House Care Home, Kirkcaldy",
+ * and in an address block the line after the street or the line before the postcode.
+ */
+function placesNextToAddresses(text: string, matches: readonly PiiMatch[]): PiiMatch[] {
+  const out: PiiMatch[] = [];
+  const add = (start: number, value: string, source: string) =>
+    out.push({ type: 'ADDRESS', start, end: start + value.length, text: value, confidence: 0.8, source });
+  for (const m of matches) {
+    if (m.type === 'ADDRESS') {
+      const after = /^(,[ \t]*|[ \t]*\n[ \t]*)/.exec(text.slice(m.end));
+      const place = after && PLACE.exec(text.slice(m.end + after[0].length));
+      const lineEnd =
+        place &&
+        text
+          .slice(m.end + after![0].length + place[0].length)
+          .match(/^[ \t]*(?:,|\n|$|[A-Z]{2}\b|[A-Z]\d|\d{5}\b)/);
+      if (place && lineEnd && !/^(?:Tel|Phone|Fax|Dear|Re|Date|Email)\b/i.test(place[0]))
+        add(m.end + after![0].length, place[0], 'place-after-address');
+    }
+    if (m.type === 'ZIP') {
+      const line = /(?:^|\n)[ \t]*(\p{Lu}[\p{L}\p{M}'’. -]{1,40}?)[ \t]*\n[ \t]*$/u.exec(
+        text.slice(Math.max(0, m.start - 60), m.start),
+      );
+      if (line) {
+        const start =
+          m.start -
+          (text.slice(Math.max(0, m.start - 60), m.start).length - line.index - line[0].indexOf(line[1]!));
+        add(start, line[1]!, 'place-before-postcode');
+      }
+    }
+  }
+  return out;
+}
+
+/** "Subramanian Raman, 93." and "Carmen Ibarra is 94 and": an age right after a name. */
+function agesAfterNames(text: string, matches: readonly PiiMatch[]): PiiMatch[] {
+  const out: PiiMatch[] = [];
+  for (const m of matches) {
+    if (m.type !== 'NAME' || m.confidence < 0.75) continue;
+    const age = /^(?:,[ \t]*|[ \t]+is[ \t]+|[ \t]*\()(\d{2,3})(?=[ \t]*(?:[,.;)]|and\b|\n|$))/.exec(
+      text.slice(m.end, m.end + 12),
+    );
+    if (!age || Number(age[1]) < 90 || Number(age[1]) > 129) continue;
+    const start = m.end + age[0].length - age[1]!.length;
+    out.push({
+      type: 'AGE',
+      start,
+      end: start + age[1]!.length,
+      text: age[1]!,
+      confidence: 0.9,
+      source: 'age-after-name',
     });
   }
   return out;

@@ -5,6 +5,8 @@
  * serial numbers and licence plates. Identifiers without a distinctive shape (MRN, account,
  * plan, device, plate) need a context cue before them; their patterns are configurable.
  */
+import { DATE_AND_AGE_RULES } from './dateRules.js';
+import { POSTCODE_RULES, US_STATES } from './locationRecogniser.js';
 import type { PiiMatch, PiiType } from './piiTypes.js';
 
 export interface CuedPattern {
@@ -19,22 +21,22 @@ export interface CuedPattern {
 export const DEFAULT_CUED_PATTERNS: readonly CuedPattern[] = [
   {
     type: 'MRN',
-    cue: String.raw`MRN|Medical Record (?:No\.?|Number|#)|Med(?:ical)? Rec(?:ord)?\.? ?#|Hospital (?:No\.?|Number)|Chart (?:No\.?|#)`,
-    value: String.raw`[A-Z]{0,2}\d{5,10}`,
+    cue: String.raw`MRN|MR ?#|MR No\.?|Medical Record (?:No\.?|Number|#)|Med(?:ical)? Rec(?:ord)?\.? ?#|Hospital (?:No\.?|Number|ID)|Chart (?:No\.?|#)|Pt\.? ?#|Patient (?:ID|No\.?|#)|Accession(?: No\.?| #)?|Unit (?:No\.?|Number)|Case (?:No\.?|#)`,
+    value: String.raw`[A-Z]{0,3}-?\d[\d-]{3,12}\d`,
   },
   {
     type: 'ACCOUNT',
-    cue: String.raw`(?:Billing )?Account(?: No\.?| Number| #)?|Acct\.?(?: No\.?| #)?`,
+    cue: String.raw`(?:Billing |Hospital |Patient )?Account(?: No\.?| Number| #)?|Acct\.?(?: No\.?| #)?|FIN|Encounter (?:No\.?|#|ID)|CSN|Visit (?:No\.?|#|ID)|Invoice (?:No\.?|#)`,
     value: String.raw`[A-Z]{0,3}\d[\d-]{5,16}\d`,
   },
   {
     type: 'HEALTH_PLAN',
-    cue: String.raw`(?:Insurance |Health ?plan |Plan )?(?:member|subscriber|beneficiary|policy) (?:ID|No\.?|Number|#)|Health ?plan (?:ID|No\.?|Number|#)|Medicare(?: No\.?| Number| ID)?|Medicaid(?: No\.?| Number| ID)?`,
-    value: String.raw`[A-Z0-9][A-Z0-9-]{5,18}[0-9]`,
+    cue: String.raw`(?:Insurance |Health ?plan |Plan )?(?:member|subscriber|beneficiary|policy|group) (?:ID|No\.?|Number|#)|Health ?plan (?:ID|No\.?|Number|#)|Health ?card(?: No\.?| Number| #)?|Insurance (?:ID|No\.?|Number|#)|(?:Medicare )?MBI|Medicare(?: No\.?| Number| ID)?|Medicaid(?: No\.?| Number| ID)?|OHIP(?: No\.?| #)?|RAMQ(?: No\.?| #)?|MSP(?: No\.?| #)?|PHN|HCN|CHI(?: No\.?| Number)?`,
+    value: String.raw`(?:[A-Z]{1,4}[ -])?[A-Z0-9]*\d[A-Z0-9]*(?:-[A-Z0-9]+|[ ]\d[A-Z0-9]*)*`,
   },
   {
     type: 'DEVICE_ID',
-    cue: String.raw`serial (?:number|no\.?|#)|S/N|device (?:ID|identifier|serial)|UDI|IMEI`,
+    cue: String.raw`serial(?: number| no\.?| #)?|S/N|SN|device (?:ID|identifier|serial)|UDI|IMEI|lot (?:number|no\.?|#)|model(?: number| no\.?| #)`,
     value: String.raw`[A-Z0-9][A-Z0-9-]{5,30}`,
   },
   {
@@ -44,15 +46,26 @@ export const DEFAULT_CUED_PATTERNS: readonly CuedPattern[] = [
   },
   {
     type: 'SSN',
-    cue: String.raw`SSN|Social Security(?: No\.?| Number| #)?`,
-    value: String.raw`\d{3}-?\d{2}-?\d{4}`,
+    cue: String.raw`SSN|SS ?#|Social Security(?: No\.?| Number| #)?`,
+    value: String.raw`\d{3}[- ]?\d{2}[- ]?\d{4}`,
   },
   { type: 'ZIP', cue: String.raw`ZIP(?: code)?|postal code`, value: String.raw`\d{5}(?:-\d{4})?` },
+  {
+    // A payer's name right before the number: "Aetna W2290018871", "BCBS # XYZ123456789".
+    type: 'HEALTH_PLAN',
+    cue: String.raw`(?:Aetna|Cigna|Humana|Blue ?Cross(?: Blue ?Shield)?|Blue ?Shield|BCBS|UnitedHealthcare|UHC|Kaiser(?: Permanente)?|Anthem|Tricare|Molina|Centene|WellCare|Ambetter|Oscar|Medi-Cal|MassHealth|Highmark|Harvard Pilgrim|Tufts|Bupa|AXA|Sun Life|Manulife|Great-West Life)(?: (?:ID|No\.?|Number|#|policy|plan))?`,
+    value: String.raw`[A-Z0-9][A-Z0-9-]{5,18}[0-9]`,
+    confidence: 0.9,
+  },
+  {
+    type: 'MRN',
+    cue: String.raw`NHS (?:No\.?|Number|#)|NHS|CHI (?:No\.?|Number)`,
+    value: String.raw`\d{3} ?\d{3} ?\d{4}`,
+    confidence: 0.97,
+  },
 ];
 
-const MONTH = String.raw`(?:Jan(?:uary)?|Feb(?:ruary)?|Mar(?:ch)?|Apr(?:il)?|May|June?|July?|Aug(?:ust)?|Sept?(?:ember)?|Oct(?:ober)?|Nov(?:ember)?|Dec(?:ember)?)\.?`;
-
-interface Rule {
+export interface Rule {
   type: PiiType;
   regex: RegExp;
   confidence: number;
@@ -63,8 +76,6 @@ interface Rule {
   /** Turns the type into another one from the text before the match (phone → fax). */
   retype?: (text: string, start: number) => PiiType;
 }
-
-const validDate = (m: number, d: number) => m >= 1 && m <= 12 && d >= 1 && d <= 31;
 
 const STREET_SUFFIX = String.raw`(?:Street|St|Avenue|Ave|Road|Rd|Lane|Ln|Drive|Dr|Court|Ct|Boulevard|Blvd|Way|Place|Pl|Terrace|Ter|Circle|Cir|Parkway|Pkwy|Highway|Hwy|Square|Sq|Trail|Trl|Path|Pike|Alley|Row|Crescent|Close|Gardens|Grove|Hill|Hills|Heights|Park|Plaza|Point|Ridge|Run|View|Walk|Loop|Crossing|Crossroad|Creek|Cove|Cliff|Cliffs|Estates|Expressway|Extension|Falls|Ferry|Field|Fields|Flats|Ford|Forest|Forge|Forges|Fork|Fort|Freeway|Glen|Green|Harbor|Haven|Island|Junction|Key|Knoll|Lake|Lakes|Landing|Light|Lock|Lodge|Manor|Meadow|Meadows|Mill|Mills|Mission|Motorway|Mount|Mountain|Neck|Orchard|Oval|Overpass|Pass|Passage|Pine|Pines|Plains|Port|Prairie|Radial|Ranch|Rapid|Rapids|Rest|Route|Shoal|Shore|Shores|Skyway|Spring|Springs|Spur|Station|Stravenue|Stream|Summit|Throughway|Trace|Track|Trafficway|Tunnel|Turnpike|Underpass|Union|Valley|Valleys|Viaduct|Villages?|Ville|Vista|Wall|Well|Wells|Divide|Dale|Dam|Camp|Canyon|Cape|Causeway|Center|Centers|Common|Commons|Corner|Corners|Curve|Burg|Burgs|Bypass|Bluff|Bluffs|Bottom|Branch|Bridge|Brook|Brooks|Beach|Bend|Arcade|Crest|Mall|Mews|Port|Ports|Stream|Isle|Inlet|Hollow|Gateway|Garden|Gardens|Flat|Expy|Ext)`;
 
@@ -90,6 +101,15 @@ const RULES: readonly Rule[] = [
   },
   { type: 'IP', regex: /\b(?:[0-9a-f]{1,4}:){7}[0-9a-f]{1,4}\b/gi, confidence: 0.95, source: 'ipv6' },
   {
+    // Compressed IPv6 (RFC 5952): "2001:db8::8a2e:370:7334", "fe80::1".
+    type: 'IP',
+    regex:
+      /(?<![\w:])(?:[0-9a-f]{1,4}(?::[0-9a-f]{1,4}){0,6})?::(?:[0-9a-f]{1,4}(?::[0-9a-f]{1,4}){0,6})?(?![\w:])/gi,
+    confidence: 0.93,
+    source: 'ipv6-compressed',
+    accept: (v) => v.split(':').filter(Boolean).length >= 2,
+  },
+  {
     type: 'SSN',
     regex: /\b(?!000|666|9\d\d)\d{3}-(?!00)\d{2}-(?!0000)\d{4}\b/g,
     confidence: 0.95,
@@ -112,66 +132,7 @@ const RULES: readonly Rule[] = [
     retype: (text, start) =>
       /\bfax\b[^\d\n]{0,25}$/i.test(text.slice(Math.max(0, start - 30), start)) ? 'FAX' : 'PHONE',
   },
-  {
-    type: 'DATE',
-    regex: /\b(\d{1,2})\/(\d{1,2})\/(\d{4}|\d{2})\b/g,
-    confidence: 0.93,
-    source: 'date-mdy',
-    accept: (v) => {
-      const [a, b] = v.split('/').map(Number) as [number, number];
-      return validDate(a, b) || validDate(b, a);
-    },
-  },
-  {
-    type: 'DATE',
-    regex: /\b(?:19|20)\d{2}-(\d{2})-(\d{2})\b/g,
-    confidence: 0.95,
-    source: 'date-iso',
-    accept: (v) => validDate(Number(v.slice(5, 7)), Number(v.slice(8, 10))),
-  },
-  {
-    type: 'DATE',
-    regex: /\b(\d{1,2})\.(\d{1,2})\.(?:19|20)\d{2}\b/g,
-    confidence: 0.9,
-    source: 'date-dmy-dots',
-    accept: (v) => {
-      const [d, m] = v.split('.').map(Number) as [number, number];
-      return validDate(m, d);
-    },
-  },
-  {
-    type: 'DATE',
-    regex: new RegExp(String.raw`\b${MONTH}\s+\d{1,2}(?:st|nd|rd|th)?,?\s+(?:19|20)\d{2}\b`, 'gi'),
-    confidence: 0.95,
-    source: 'date-month-day-year',
-  },
-  {
-    type: 'DATE',
-    regex: new RegExp(String.raw`\b\d{1,2}(?:st|nd|rd|th)?\s+(?:of\s+)?${MONTH}\s+(?:19|20)\d{2}\b`, 'gi'),
-    confidence: 0.95,
-    source: 'date-day-month-year',
-  },
-  {
-    type: 'DATE',
-    regex: new RegExp(String.raw`\b${MONTH}\s+(?:19|20)\d{2}\b`, 'g'),
-    confidence: 0.8,
-    source: 'date-month-year',
-  },
-  {
-    type: 'AGE',
-    regex: /\b(\d{2,3})(?=(?:-| )?(?:years?|yrs?|y\/?o)\b|-year-old)/gi,
-    confidence: 0.9,
-    source: 'age-years',
-    accept: (v) => Number(v) > 89 && Number(v) < 130,
-  },
-  {
-    type: 'AGE',
-    regex: /\b(?:aged?|age:)\s*(\d{2,3})\b/gi,
-    group: 1,
-    confidence: 0.9,
-    source: 'age-cue',
-    accept: (v) => Number(v) > 89 && Number(v) < 130,
-  },
+  ...DATE_AND_AGE_RULES,
   {
     type: 'ADDRESS',
     regex: new RegExp(
@@ -189,17 +150,15 @@ const RULES: readonly Rule[] = [
     source: 'address-cue',
   },
   {
-    type: 'ADDRESS',
-    regex: /\p{Lu}[\p{L}'.-]*(?:[ \t]+\p{Lu}[\p{L}'.-]*){0,3}(?=,[ \t]*[A-Z]{2}[ \t]+\d{5})/gu,
-    confidence: 0.9,
-    source: 'city-before-state',
-  },
-  {
     type: 'ZIP',
-    regex: /(?<=\b[A-Z]{2}[ \t]{1,2})\d{5}(?:-\d{4})?\b/g,
+    regex: new RegExp(
+      String.raw`(?<=[\p{L}.],?[ \t]+(?:${US_STATES})[ \t]{1,2})\d{5}(?:-\d{4})?(?!\d|\.\d|[ \t]*(?:U\/L|IU|mg|ng|pg|copies|cells|\/))`,
+      'gu',
+    ),
     confidence: 0.9,
     source: 'zip-after-state',
   },
+  ...POSTCODE_RULES.map((p) => ({ type: 'ZIP' as const, regex: p.regex, confidence: 0.9, source: p.source })),
   { type: 'ZIP', regex: /\b\d{5}-\d{4}\b/g, confidence: 0.85, source: 'zip-plus-4' },
   { type: 'DEVICE_ID', regex: /\bSN-[A-Z0-9]{6,}\b/g, confidence: 0.9, source: 'serial-prefix' },
   {
@@ -216,7 +175,7 @@ function cuedRule(p: CuedPattern): Rule {
     type: p.type,
     // The lookahead makes a word without digits ("number") fail here, so a longer cue can match.
     regex: new RegExp(
-      String.raw`(?:\b(?:${p.cue}))\s*(?:[:#]|is|was)?\s*((?=[\w-]*\d)${p.value})(?![\w-])`,
+      String.raw`(?:\b(?:${p.cue}))(?![a-z])(?:\s*[:#.]){0,2}\s*(?:(?:is|was|of)\s+)?((?=(?:[A-Z]{1,4} )?[\w-]*\d)${p.value})(?![\w-])`,
       'gi',
     ),
     group: 1,

@@ -11,7 +11,7 @@ import {
 } from '../../../../src-main/data/index';
 import { GIVEN_NAMES, SURNAMES } from '../../../../src-main/data/pii/nameLexicon';
 
-function evaluate(seed: number, records: number) {
+function evaluate(seed: number, records: number, options: { ignoreFacilities?: boolean } = {}) {
   const data = generateSyntheticDataset({ records, seed, questionAnswerFraction: 0.25 });
   const scanner = new PiiScanner();
   const evaluator = new PiiEvaluator();
@@ -21,7 +21,7 @@ function evaluate(seed: number, records: number) {
       if (text)
         evaluator.add(
           record.piiSpans.filter((s) => s.field === field),
-          scanner.scan(text),
+          scanner.scan(text).filter((m) => !options.ignoreFacilities || m.source !== 'facility'),
         );
     }
   }
@@ -46,6 +46,17 @@ describe('PII recognisers on held-out synthetic notes', () => {
     expect(scores.ALL.precision).toBeGreaterThanOrEqual(0.9);
     expect(scores.NAME.precision).toBeGreaterThanOrEqual(0.9);
     expect(scores.STRUCTURED.precision).toBeGreaterThanOrEqual(0.9);
+  });
+
+  it('does not drop below the figures measured before issue 20 (same seed and size)', () => {
+    // Before: name recall 0.9710, name precision 1.0000, structured recall and precision 1.0000.
+    // The generator leaves facility names unlabelled ("treated at Addenbrooke Hospital"), which
+    // issue 20 asks to flag as locations, so structured precision is compared without them.
+    const { scores: adjusted } = evaluate(90_210, 400, { ignoreFacilities: true });
+    expect(scores.NAME.recall).toBeGreaterThanOrEqual(0.971);
+    expect(scores.NAME.precision).toBeGreaterThanOrEqual(0.999);
+    expect(scores.STRUCTURED.recall).toBeGreaterThanOrEqual(0.999);
+    expect(adjusted.STRUCTURED.precision).toBeGreaterThanOrEqual(0.999);
   });
 
   it('finds every structured type that occurs with recall >= 0.9', () => {
