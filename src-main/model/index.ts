@@ -36,3 +36,31 @@ export { scoreTexts, scoreTokenSequences, scoringIds, tokenLogProbs } from './sc
 export type { ScoreOptions, TextScore } from './score.js';
 export { SeededRandom } from './seededRandom.js';
 export { saveModelWeights } from './saveModel.js';
+export {
+  blockActivationTerms,
+  loraParameterCount,
+  matrixBytesPerParameter,
+  planMemory,
+  RUNTIME_RESERVE_BYTES,
+  suggestFits,
+  WEIGHT_FORMATS,
+  weightsBytes,
+} from './memoryPlan.js';
+export type {
+  ActivationTerm,
+  MemoryPlan,
+  MemoryPlanInput,
+  PlanSuggestion,
+  WeightFormat,
+} from './memoryPlan.js';
+export { blockLinears, defaultLoraTargets, parameterGroups } from './modelShapes.js';
+export type { BlockLinear, ParameterGroups } from './modelShapes.js';
+export {
+  dequantiseInt8,
+  dequantiseNf4,
+  NF4_CODE_BOOK,
+  QUANT_BLOCK_SIZE,
+  quantiseInt8,
+  quantiseNf4,
+} from './blockQuantisation.js';
+export type { Int8Blocks, Nf4Blocks } from './blockQuantisation.js';
