@@ -64,3 +64,7 @@ export {
   quantiseNf4,
 } from './blockQuantisation.js';
 export type { Int8Blocks, Nf4Blocks } from './blockQuantisation.js';
+export { writeRandomModelFolder } from './randomCheckpoint.js';
+export type { RandomDtype, RandomModelOptions, RandomModelSummary } from './randomCheckpoint.js';
+export { byteLevelTokenizerJson } from './byteLevelTokenizer.js';
+export { normalQuantile } from './normalTable.js';

@@ -1,8 +1,10 @@
 /**
- * `confidant model info`, `model plan`, `confidant generate` and `confidant score`: inspect
- * a local Hugging Face model folder, plan the memory of a fine-tuning run, generate text
+ * `confidant model info`, `model plan`, `model random`, `confidant generate` and `confidant score`: inspect
+ * a local Hugging Face model folder, plan the memory of a fine-tuning run, write a random
+ * model folder (`model random`), generate text
  * from it (streamed to stdout), and print the mean negative log-likelihood per token (nats)
- * of each line of a text file. The work is in ./modelActions.ts and ./modelPlan.ts, loaded
+ * of each line of a text file. The work is in ./modelActions.ts, ./modelPlan.ts and
+ * ./modelRandom.ts, loaded
  * only when one of these commands runs (tfjs takes a second to load, and every other
  * command would pay for it).
  */
@@ -10,6 +12,7 @@ import type { Command } from 'commander';
 import { ConfidantError } from '../../shared/confidantError.js';
 import type { GenerateFlags, ScoreFlags } from './modelActions.js';
 import type { PlanFlags } from './modelPlan.js';
+import type { RandomFlags } from './modelRandom.js';
 
 function number(name: string, min: number, max: number, integer = false) {
   return (value: string): number => {
@@ -67,6 +70,21 @@ export function registerModel(program: Command): void {
       const { planReport, describePlan } = await import('./modelPlan.js');
       const report = await planReport(opts);
       process.stdout.write(opts.json ? `${JSON.stringify(report, null, 2)}\n` : `${describePlan(report)}\n`);
+    });
+
+  model
+    .command('random')
+    .description(
+      'write a random-weight model folder (safetensors + config + tokenizer) for tests and benchmarks',
+    )
+    .requiredOption('--config <file>', 'config.json of the shape to build (any supported architecture)')
+    .requiredOption('--out <dir>', 'output folder')
+    .option('--dtype <dtype>', 'storage dtype: bf16, f16 or fp32', 'bf16')
+    .option('--seed <s>', 'seed (same seed, same bytes)', number('--seed', 0, 2 ** 32 - 1, true), 0)
+    .option('--std <s>', 'standard deviation of the weights', number('--std', 0, 10), 0.02)
+    .action(async (opts: RandomFlags) => {
+      const { runRandom } = await import('./modelRandom.js');
+      await runRandom(opts);
     });
 
   program
