@@ -68,3 +68,6 @@ export { writeRandomModelFolder } from './randomCheckpoint.js';
 export type { RandomDtype, RandomModelOptions, RandomModelSummary } from './randomCheckpoint.js';
 export { byteLevelTokenizerJson } from './byteLevelTokenizer.js';
 export { normalQuantile } from './normalTable.js';
+export { streamedValues, streamWeights } from './weightStream.js';
+export type { StreamedTensor, StreamProgress, StreamWeightsOptions, WeightRole } from './weightStream.js';
+export type { LoadModelOptions } from './loadModel.js';

@@ -11,7 +11,7 @@ import { ConfidantError } from '../shared/confidantError.js';
 import { BYTE_LEVEL_VOCAB, byteLevelTokenizerJson } from './byteLevelTokenizer.js';
 import { parseModelConfig } from './config.js';
 import { f32ToBf16, f32ToF16 } from './halfFloat.js';
-import { weightSpecs } from './loadModel.js';
+import { weightSpecs } from './weightSpecs.js';
 import { fillFromTable, normalTable } from './normalTable.js';
 
 export type RandomDtype = 'F32' | 'F16' | 'BF16';
