@@ -93,6 +93,11 @@ export interface MemoryPlan {
   readonly loraParameters: number;
   readonly targets: readonly string[];
   readonly weightsBytes: number;
+  /**
+   * The largest single frozen tensor as stored (the token embedding or head, usually): a
+   * GPU executor must split any tensor above its binding limit (2 GiB on the H200's dawn).
+   */
+  readonly largestTensorBytes: number;
   /** LoRA weights and their summed gradient. */
   readonly loraBytes: number;
   /** AdamW moments. */
@@ -185,6 +190,12 @@ export function weightsBytes(c: ModelConfig, format: WeightFormat): number {
   );
 }
 
+function largestTensorBytes(c: ModelConfig, format: WeightFormat): number {
+  const embedding = c.vocabSize * c.dModel * (format === 'fp32' ? 4 : 2);
+  const matrix = Math.max(...blockLinears(c).map((l) => l.inFeatures * l.outFeatures));
+  return Math.max(embedding, Math.ceil(matrix * matrixBytesPerParameter(format)));
+}
+
 export function planMemory(input: MemoryPlanInput): MemoryPlan {
   const { config: c, batch, seq, loraR } = input;
   const targets = input.targets ?? defaultLoraTargets(c);
@@ -207,6 +218,7 @@ export function planMemory(input: MemoryPlanInput): MemoryPlan {
     loraParameters,
     targets: [...targets],
     weightsBytes: weights,
+    largestTensorBytes: largestTensorBytes(c, input.weights),
     loraBytes,
     optimizerBytes,
     dpBytes,

@@ -112,13 +112,18 @@ export async function planReport(flags: PlanFlags): Promise<PlanReport> {
 export function describePlan(r: PlanReport): string {
   const lines = [
     `${r.modelType}, ${(r.parameters / 1e9).toFixed(2)} B parameters; batch ${r.batch} × ${r.seq} tokens, LoRA r ${r.loraR} on ${r.targets.join(', ')} (${r.loraParameters.toLocaleString('en-US')} parameters)${r.dp ? ', DP-SGD' : ''}`,
-    `  base weights (${r.weights})   ${gb(r.weightsBytes)}`,
-    `  LoRA + gradient       ${gb(r.loraBytes)}`,
-    `  AdamW moments         ${gb(r.optimizerBytes)}`,
-    `  DP per-example grads  ${gb(r.dpBytes)}`,
-    `  activations${r.checkpointing ? ' (checkpointed)' : ''}  ${gb(r.activationBytes)}`,
-    `  runtime reserve       ${gb(r.runtimeBytes)}`,
-    `  total                 ${gb(r.totalBytes)}`,
+    ...(
+      [
+        [`base weights (${r.weights})`, r.weightsBytes],
+        ['LoRA + gradient', r.loraBytes],
+        ['AdamW moments', r.optimizerBytes],
+        ['DP per-example grads', r.dpBytes],
+        [`activations${r.checkpointing ? ' (checkpointed)' : ''}`, r.activationBytes],
+        ['runtime reserve', r.runtimeBytes],
+        ['total', r.totalBytes],
+        ['largest tensor', r.largestTensorBytes],
+      ] as const
+    ).map(([label, bytes]) => `  ${label.padEnd(28)} ${gb(bytes).padStart(11)}`),
   ];
   if (r.deviceBytes === null) {
     lines.push("Device memory unknown: pass --device-gb (the GPU's memory) to check whether it fits.");

@@ -72,6 +72,11 @@ describe('memory plan: Llama-3.1-8B on a 24 GiB GPU, batch 4, seq 512, LoRA r16,
     expect(s[0]).toMatchObject({ weights: 'nf4', checkpointing: false, batch: 4 });
   });
 
+  it('names the largest tensor: the 128,256 × 4096 embedding, over 2 GiB in fp32', () => {
+    expect(planMemory({ ...base, weights: 'fp32' }).largestTensorBytes).toBe(128_256 * 4096 * 4);
+    expect(planMemory(base).largestTensorBytes).toBe(128_256 * 4096 * 2);
+  });
+
   it('NF4 weights: 4.5 bits per block-matrix parameter, embeddings and head 16-bit', () => {
     // block matrices 32 × 218,103,808; embeddings + untied head 2 × 128,256 × 4096; norms 266,240
     const expected = 6_979_321_856 * (0.5 + 4 / 64) + 1_050_673_152 * 2 + 266_240 * 4;
