@@ -115,6 +115,11 @@ export class Checkpoint {
     return this.fileOf(name).readFloat(name);
   }
 
+  /** The tensor's bytes as stored (see SafetensorsFile.readRaw). */
+  readRaw(name: string): Promise<{ readonly info: TensorInfo; readonly bytes: Uint8Array }> {
+    return this.fileOf(name).readRaw(name);
+  }
+
   private fileOf(name: string): SafetensorsFile {
     const file = this.owner.get(name);
     if (!file) {

@@ -1,14 +1,15 @@
 /**
  * config.json of a Hugging Face causal LM, validated with zod and normalised into the
  * two architectures Confidant implements: GPT-2 (`model_type: "gpt2"`) and the Llama
- * family (`"llama"`, `"qwen2"`: SmolLM, TinyLlama, Llama-3.2, Qwen2/2.5).
+ * family (`"llama"`: Llama 3.x, SmolLM/SmolLM2, TinyLlama; `"qwen2"`: Qwen2/2.5;
+ * `"mistral"`: Mistral 7B, whose `sliding_window` limits how far back a token attends).
  */
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { z } from 'zod';
 import { ConfidantError } from '../shared/confidantError.js';
 
-export const SUPPORTED_MODEL_TYPES = ['gpt2', 'llama', 'qwen2'] as const;
+export const SUPPORTED_MODEL_TYPES = ['gpt2', 'llama', 'qwen2', 'mistral'] as const;
 
 const dim = z.number().int().positive().max(1_000_000);
 const tokenIds = z.union([z.number().int().nonnegative(), z.array(z.number().int().nonnegative())]).nullish();
@@ -49,7 +50,7 @@ const RopeScalingSchema = z
   .nullish();
 
 const LlamaSchema = z.object({
-  model_type: z.enum(['llama', 'qwen2']),
+  model_type: z.enum(['llama', 'qwen2', 'mistral']),
   vocab_size: dim,
   hidden_size: dim,
   intermediate_size: dim,
@@ -66,6 +67,7 @@ const LlamaSchema = z.object({
   hidden_act: z.literal('silu').default('silu'),
   tie_word_embeddings: z.boolean().default(false),
   use_sliding_window: z.literal(false).optional(),
+  sliding_window: dim.nullish(),
   bos_token_id: tokenIds,
   eos_token_id: tokenIds,
   torch_dtype: z.string().nullish(),
@@ -99,7 +101,7 @@ export type RopeScaling =
 
 export interface LlamaConfig {
   readonly architecture: 'llama';
-  readonly modelType: 'llama' | 'qwen2';
+  readonly modelType: 'llama' | 'qwen2' | 'mistral';
   readonly vocabSize: number;
   readonly contextLength: number;
   readonly dModel: number;
@@ -117,6 +119,11 @@ export interface LlamaConfig {
   readonly oBias: boolean;
   readonly mlpBias: boolean;
   readonly tieWordEmbeddings: boolean;
+  /**
+   * Mistral's sliding-window attention: the query at index q attends to keys at indices
+   * k with q - W < k ≤ q (W keys, as transformers' sliding_window_overlay); null = all.
+   */
+  readonly slidingWindow: number | null;
   readonly bosTokenId: number | null;
   readonly eosTokenIds: readonly number[];
   readonly torchDtype: string | null;
@@ -147,8 +154,8 @@ export function parseModelConfig(json: unknown, file = 'config.json'): ModelConf
   if (typeof type !== 'string' || !(SUPPORTED_MODEL_TYPES as readonly string[]).includes(type)) {
     throw new ConfidantError(
       'MODEL_UNSUPPORTED',
-      `model_type ${JSON.stringify(type)} is not supported; Confidant supports ${SUPPORTED_MODEL_TYPES.join(', ')} (GPT-2, SmolLM, TinyLlama, Llama-3.2, Qwen2/2.5)`,
-      { where: { file, field: 'model_type' }, hint: 'Choose a GPT-2, Llama-family or Qwen2 model.' },
+      `model_type ${JSON.stringify(type)} is not supported; Confidant supports ${SUPPORTED_MODEL_TYPES.join(', ')} (GPT-2, Llama 3.x, SmolLM2, TinyLlama, Qwen2/2.5, Mistral)`,
+      { where: { file, field: 'model_type' }, hint: 'Choose a GPT-2, Llama-family, Qwen2 or Mistral model.' },
     );
   }
   if (type === 'gpt2') {
@@ -234,6 +241,8 @@ export function parseModelConfig(json: unknown, file = 'config.json'): ModelConf
     oBias: c.model_type === 'llama' && c.attention_bias,
     mlpBias: c.mlp_bias,
     tieWordEmbeddings: c.tie_word_embeddings,
+    // Qwen2 checkpoints carry sliding_window but use it only with use_sliding_window (refused above).
+    slidingWindow: c.model_type === 'mistral' ? (c.sliding_window ?? null) : null,
     bosTokenId: idList(c.bos_token_id)[0] ?? null,
     eosTokenIds: idList(c.eos_token_id),
     torchDtype: c.torch_dtype ?? null,

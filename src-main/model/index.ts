@@ -36,3 +36,38 @@ export { scoreTexts, scoreTokenSequences, scoringIds, tokenLogProbs } from './sc
 export type { ScoreOptions, TextScore } from './score.js';
 export { SeededRandom } from './seededRandom.js';
 export { saveModelWeights } from './saveModel.js';
+export {
+  blockActivationTerms,
+  loraParameterCount,
+  matrixBytesPerParameter,
+  planMemory,
+  RUNTIME_RESERVE_BYTES,
+  suggestFits,
+  WEIGHT_FORMATS,
+  weightsBytes,
+} from './memoryPlan.js';
+export type {
+  ActivationTerm,
+  MemoryPlan,
+  MemoryPlanInput,
+  PlanSuggestion,
+  WeightFormat,
+} from './memoryPlan.js';
+export { blockLinears, defaultLoraTargets, parameterGroups } from './modelShapes.js';
+export type { BlockLinear, ParameterGroups } from './modelShapes.js';
+export {
+  dequantiseInt8,
+  dequantiseNf4,
+  NF4_CODE_BOOK,
+  QUANT_BLOCK_SIZE,
+  quantiseInt8,
+  quantiseNf4,
+} from './blockQuantisation.js';
+export type { Int8Blocks, Nf4Blocks } from './blockQuantisation.js';
+export { writeRandomModelFolder } from './randomCheckpoint.js';
+export type { RandomDtype, RandomModelOptions, RandomModelSummary } from './randomCheckpoint.js';
+export { byteLevelTokenizerJson } from './byteLevelTokenizer.js';
+export { normalQuantile } from './normalTable.js';
+export { streamedValues, streamWeights } from './weightStream.js';
+export type { StreamedTensor, StreamProgress, StreamWeightsOptions, WeightRole } from './weightStream.js';
+export type { LoadModelOptions } from './loadModel.js';

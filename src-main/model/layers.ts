@@ -110,7 +110,13 @@ const NEG = -1e9;
  * Builds the causal + padding mask for T new tokens after the cache's past, and records the
  * new mask in the cache. Query t may attend key s when s <= past + t and key s is real.
  */
-export function attentionContext(batch: number, time: number, options: ForwardOptions): AttentionContext {
+export function attentionContext(
+  batch: number,
+  time: number,
+  options: ForwardOptions,
+  /** Mistral's sliding window: a query at index q sees keys k with q - W < k ≤ q. */
+  slidingWindow: number | null = null,
+): AttentionContext {
   const cache: KvCache | undefined = options.cache;
   const past = cache?.length ?? 0;
   const total = past + time;
@@ -142,7 +148,8 @@ export function attentionContext(batch: number, time: number, options: ForwardOp
       if (row[past + t]) seen++;
       const q = past + t;
       for (let s = 0; s < total; s++) {
-        bias[(b * time + t) * total + s] = s <= q && row[s] ? 0 : NEG;
+        const inWindow = slidingWindow === null || q - s < slidingWindow;
+        bias[(b * time + t) * total + s] = s <= q && inWindow && row[s] ? 0 : NEG;
       }
     }
     positions.push(pos);

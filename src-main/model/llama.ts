@@ -104,7 +104,7 @@ export class LlamaModel implements CausalLm {
   forward(ids: tf.Tensor2D, options: ForwardOptions = {}): tf.Tensor3D {
     const c = this.config;
     const [batch, time] = ids.shape;
-    const ctx = attentionContext(batch, time, options);
+    const ctx = attentionContext(batch, time, options, c.slidingWindow);
     const { cos, sin } = ropeTables(ctx.positions, this.invFreq); // [B, 1, T, D]
     return tf.tidy(() => {
       let x = embed(this.w('model.embed_tokens.weight'), ids); // [B, T, C]

@@ -4,19 +4,20 @@
  * against the shape the architecture expects, and turned into a frozen tf.Tensor.
  */
 import * as tf from '@tensorflow/tfjs';
-import { ConfidantError } from '../shared/confidantError.js';
-import type { CausalLm, WeightSpec } from './causalLm.js';
+import type { CausalLm } from './causalLm.js';
 import { Checkpoint } from './checkpoint.js';
 import { readModelConfig } from './config.js';
 import type { ModelConfig } from './config.js';
-import { Gpt2Model, gpt2WeightSpecs } from './gpt2.js';
-import { LlamaModel, llamaWeightSpecs } from './llama.js';
+import { Gpt2Model } from './gpt2.js';
+import { LlamaModel } from './llama.js';
+import { locateWeight } from './locateWeight.js';
+import type { WeightFormat } from './memoryPlan.js';
+import { streamedValues, streamWeights } from './weightStream.js';
+import { weightSpecs } from './weightSpecs.js';
 import type { SafetensorsDtype } from './safetensors.js';
 import { SeededRandom } from './seededRandom.js';
 
-export function weightSpecs(config: ModelConfig): WeightSpec[] {
-  return config.architecture === 'gpt2' ? gpt2WeightSpecs(config) : llamaWeightSpecs(config);
-}
+export { weightSpecs } from './weightSpecs.js';
 
 export function buildModel(config: ModelConfig, weights: ReadonlyMap<string, tf.Tensor>): CausalLm {
   return config.architecture === 'gpt2' ? new Gpt2Model(config, weights) : new LlamaModel(config, weights);
@@ -61,63 +62,69 @@ function toComputeLayout(data: Float32Array, shape: number[], transposed: boolea
   return tf.tidy(() => tf.tensor2d(data, [shape[0]!, shape[1]!]).transpose());
 }
 
-/** Where a spec's tensor is in a checkpoint (GPT-2 folders may omit `transformer.`). */
-function checkpointName(checkpoint: Checkpoint, config: ModelConfig, name: string): string | undefined {
-  if (checkpoint.has(name)) return name;
-  if (config.architecture === 'gpt2' && name.startsWith('transformer.')) {
-    const bare = name.slice('transformer.'.length);
-    if (checkpoint.has(bare)) return bare;
-  }
-  return undefined;
-}
-
 export interface LoadedModel {
   readonly model: CausalLm;
   /** Storage dtype of the weights on disk (the most common one). */
   readonly storedDtype: SafetensorsDtype;
 }
 
-export async function loadModel(dir: string): Promise<LoadedModel> {
+export interface LoadModelOptions {
+  /** Called after each tensor with the tensors loaded so far and their count. */
+  readonly onProgress?: (doneTensors: number, totalTensors: number) => void;
+  /**
+   * Round the frozen weights through this storage format (weightStream.ts) before they
+   * become fp32 tensors: the values a 16-bit or quantised GPU base computes with, so the
+   * accuracy cost of a format can be measured on any backend. Default: as stored.
+   */
+  readonly weights?: WeightFormat;
+}
+
+export async function loadModel(dir: string, options: LoadModelOptions = {}): Promise<LoadedModel> {
+  if (options.weights !== undefined) return loadThroughFormat(dir, options.weights, options);
   const config = await readModelConfig(dir);
   const checkpoint = await Checkpoint.open(dir);
   const weights = new Map<string, tf.Tensor>();
   const dtypeCounts = new Map<SafetensorsDtype, number>();
+  const specs = weightSpecs(config);
   try {
-    for (const spec of weightSpecs(config)) {
-      const found = checkpointName(checkpoint, config, spec.name);
-      if (found === undefined) {
-        throw new ConfidantError(
-          'MODEL_MISSING_TENSOR',
-          `weight "${spec.name}" that config.json implies is missing from the checkpoint`,
-          {
-            where: { file: dir, field: spec.name },
-            hint:
-              spec.name === 'lm_head.weight'
-                ? 'config.json says tie_word_embeddings is false but there is no lm_head.weight; check the folder.'
-                : 'The weights do not match config.json; check that the folder holds one complete model.',
-          },
-        );
-      }
+    for (const spec of specs) {
+      const found = locateWeight(checkpoint, config, spec, dir);
       const info = checkpoint.info(found);
-      if (info.shape.length !== spec.shape.length || info.shape.some((d, i) => d !== spec.shape[i])) {
-        throw new ConfidantError(
-          'MODEL_SHAPE_MISMATCH',
-          `weight "${found}" has shape [${info.shape.join(', ')}] but config.json implies [${spec.shape.join(', ')}]`,
-          {
-            where: { file: dir, field: found },
-            hint: 'config.json and the weights come from different models.',
-          },
-        );
-      }
       dtypeCounts.set(info.dtype, (dtypeCounts.get(info.dtype) ?? 0) + 1);
       const { data } = await checkpoint.read(found);
       weights.set(spec.name, toComputeLayout(data, [...spec.shape], spec.transposed ?? false));
+      options.onProgress?.(weights.size, specs.length);
     }
   } catch (error) {
     for (const t of weights.values()) t.dispose();
     throw error;
   } finally {
     await checkpoint.close();
+  }
+  const storedDtype = [...dtypeCounts.entries()].sort((a, b) => b[1] - a[1])[0]?.[0] ?? 'F32';
+  return { model: buildModel(config, weights), storedDtype };
+}
+
+async function loadThroughFormat(
+  dir: string,
+  format: WeightFormat,
+  options: LoadModelOptions,
+): Promise<LoadedModel> {
+  const config = await readModelConfig(dir);
+  const weights = new Map<string, tf.Tensor>();
+  const dtypeCounts = new Map<SafetensorsDtype, number>();
+  const stream = streamWeights(dir, {
+    weights: format,
+    onProgress: (p) => options.onProgress?.(p.tensors, p.totalTensors),
+  });
+  try {
+    for await (const t of stream) {
+      dtypeCounts.set(t.storedDtype, (dtypeCounts.get(t.storedDtype) ?? 0) + 1);
+      weights.set(t.name, toComputeLayout(streamedValues(t), [...t.shape], t.transposed));
+    }
+  } catch (error) {
+    for (const t of weights.values()) t.dispose();
+    throw error;
   }
   const storedDtype = [...dtypeCounts.entries()].sort((a, b) => b[1] - a[1])[0]?.[0] ?? 'F32';
   return { model: buildModel(config, weights), storedDtype };

@@ -234,6 +234,14 @@ export class SafetensorsFile {
     return info;
   }
 
+  /** Reads one tensor's bytes as stored, into its own buffer (byteOffset 0, so any typed view is aligned). */
+  async readRaw(name: string): Promise<{ readonly info: TensorInfo; readonly bytes: Uint8Array }> {
+    const info = this.info(name);
+    const bytes = new Uint8Array(info.end - info.begin);
+    await readExactly(this.handle, bytes, info.begin, this.header.file);
+    return { info, bytes };
+  }
+
   /** Reads one tensor into its own buffer and widens F16/BF16 to float32. */
   async readFloat(name: string): Promise<FloatTensorData> {
     const info = this.info(name);

@@ -4,9 +4,10 @@
 Implements the published equations directly (no transformers package):
 - GPT-2 (Radford et al. 2019): pre-LayerNorm blocks, learned positions, Conv1D weights
   [in, out], fused c_attn, tanh GELU, tied head.
-- Llama family (Touvron et al. 2023; Qwen2): RMSNorm, RoPE (Su et al. 2021) with
+- Llama family (Touvron et al. 2023; Qwen2; Mistral): RMSNorm, RoPE (Su et al. 2021) with
   rotate_half, 'linear' and 'llama3' rope_scaling as in transformers'
-  modeling_rope_utils, grouped-query attention, SwiGLU, optional q/k/v bias, tied head.
+  modeling_rope_utils, grouped-query attention, SwiGLU, optional q/k/v bias, tied head,
+  Mistral's sliding window (Jiang et al. 2023: query i attends to keys i-W+1..i).
 
 Usage: causal_lm_reference.py MODEL_DIR IDS_JSON OUT_BIN
 IDS_JSON holds a list of token-id lists (one sequence each, no padding); OUT_BIN receives
@@ -35,8 +36,12 @@ def read_safetensors(path):
         if name == "__metadata__":
             continue
         begin, end = meta["data_offsets"]
-        dt = {"F32": np.float32, "F16": np.float16}[meta["dtype"]]
-        arr = np.frombuffer(data[begin:end], dtype=dt).reshape(meta["shape"]).astype(np.float64)
+        if meta["dtype"] == "BF16":  # the upper 16 bits of a float32
+            raw = np.frombuffer(data[begin:end], dtype="<u2").astype(np.uint32) << 16
+            arr = raw.view(np.float32).reshape(meta["shape"]).astype(np.float64)
+        else:
+            dt = {"F32": np.float32, "F16": np.float16}[meta["dtype"]]
+            arr = np.frombuffer(data[begin:end], dtype=dt).reshape(meta["shape"]).astype(np.float64)
         out[name] = torch.from_numpy(arr.copy())
     return out
 
@@ -51,11 +56,13 @@ def rms_norm(x, g, eps):
     return x / torch.sqrt((x * x).mean(-1, keepdim=True) + eps) * g
 
 
-def causal_softmax_attention(q, k, v):
-    # q [H, T, D], k/v [H, T, D]
+def causal_softmax_attention(q, k, v, window=None):
+    # q [H, T, D], k/v [H, T, D]; with a sliding window W, query i sees keys j, i - W < j <= i
     t = q.shape[1]
     scores = q @ k.transpose(-1, -2) / math.sqrt(q.shape[-1])
     mask = torch.triu(torch.ones(t, t, dtype=torch.bool), diagonal=1)
+    if window is not None:
+        mask = mask | torch.tril(torch.ones(t, t, dtype=torch.bool), diagonal=-window)
     scores = scores.masked_fill(mask, float("-inf"))
     return torch.softmax(scores, -1) @ v
 
@@ -131,7 +138,8 @@ def llama(cfg, w, ids):
         k = k * cos + rotate_half(k) * sin
         k = k.repeat_interleave(nh // nkv, dim=0)
         v = v.repeat_interleave(nh // nkv, dim=0)
-        y = causal_softmax_attention(q, k, v).transpose(0, 1).reshape(t, nh * hd)
+        window = cfg.get("sliding_window") if cfg["model_type"] == "mistral" else None
+        y = causal_softmax_attention(q, k, v, window).transpose(0, 1).reshape(t, nh * hd)
         x = x + lin(y, p + "self_attn.o_proj")
         m = rms_norm(x, w[p + "post_attention_layernorm.weight"], eps)
         g = lin(m, p + "mlp.gate_proj")

@@ -15,6 +15,7 @@ import {
 } from '../../model/index.js';
 import type { AdapterMap, CausalLm } from '../../model/index.js';
 import { ConfidantError } from '../../shared/confidantError.js';
+import { ProgressBar } from '../progressBar.js';
 
 export async function modelInfo(dir: string) {
   const config = await readModelConfig(dir);
@@ -57,7 +58,12 @@ interface Loaded {
 async function loadForRun(opts: { model: string; adapter?: string; backend?: string }): Promise<Loaded> {
   await initBackend(opts.backend === undefined ? undefined : parseBackendName(opts.backend));
   const tokenizer = await TextTokenizer.load(opts.model);
-  const { model } = await loadModel(opts.model);
+  // a bar on a terminal only: generate's stdout and stderr stay clean in pipes and logs
+  const bar = process.stderr.isTTY ? new ProgressBar('loading model') : undefined;
+  const { model } = await loadModel(opts.model, {
+    onProgress: (done, total) => bar?.update(done, total, 'tensors'),
+  });
+  bar?.done();
   if (!opts.adapter) return { model, tokenizer };
   const adapter = await loadAdapter(model, opts.adapter);
   return { model, tokenizer, adapters: adapter.adapterMap() };

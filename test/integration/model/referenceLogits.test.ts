@@ -12,7 +12,15 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { LoraAdapter, mergeAdapter } from '../../../src-main/lora/index.js';
 import { loadModel } from '../../../src-main/model/loadModel.js';
 import { saveModelWeights } from '../../../src-main/model/index.js';
-import { TINY_GPT2, TINY_LLAMA, TINY_QWEN2, writeRandomModel } from '../../unit/model/tinyModels.js';
+import {
+  TINY_GPT2,
+  TINY_LLAMA,
+  TINY_MISTRAL,
+  TINY_QWEN2,
+  TINY_QWEN25,
+  TINY_SMOLLM2,
+  writeRandomModel,
+} from '../../unit/model/tinyModels.js';
 
 const PY = '/usr/bin/python3';
 const torchAvailable = spawnSync(PY, ['-c', 'import torch'], { stdio: 'ignore' }).status === 0;
@@ -53,6 +61,10 @@ const cases = [
   { name: 'Llama (GQA, llama3 rope scaling, untied head)', config: TINY_LLAMA, options: {} },
   { name: 'Qwen2 (qkv bias, 1 kv head, linear rope scaling, tied head)', config: TINY_QWEN2, options: {} },
   { name: 'Llama with F16 weights', config: TINY_LLAMA, options: { dtype: 'F16' as const } },
+  { name: 'Llama with BF16 weights', config: TINY_LLAMA, options: { dtype: 'BF16' as const } },
+  { name: 'Mistral (sliding window 5 < sequence 24, untied head)', config: TINY_MISTRAL, options: {} },
+  { name: 'SmolLM2 (3 heads over 1 kv head, tied head)', config: TINY_SMOLLM2, options: {} },
+  { name: 'Qwen2.5 (qkv bias, unused sliding_window fields, tied head)', config: TINY_QWEN25, options: {} },
 ];
 
 describe.skipIf(!torchAvailable)('logits match the plain-torch reference (tol 1e-4)', () => {

@@ -62,6 +62,56 @@ export const TINY_QWEN2 = {
   tie_word_embeddings: true,
 };
 
+/** Mistral style: GQA, untied head, a sliding window shorter than the test sequences. */
+export const TINY_MISTRAL = {
+  model_type: 'mistral',
+  vocab_size: 103,
+  hidden_size: 32,
+  intermediate_size: 56,
+  num_hidden_layers: 2,
+  num_attention_heads: 4,
+  num_key_value_heads: 2,
+  max_position_embeddings: 64,
+  rms_norm_eps: 1e-5,
+  rope_theta: 10000,
+  sliding_window: 5,
+  tie_word_embeddings: false,
+};
+
+/** SmolLM2 style (a Llama): 3 heads over 1 kv head, tied head, no rope scaling. */
+export const TINY_SMOLLM2 = {
+  model_type: 'llama',
+  vocab_size: 91,
+  hidden_size: 48,
+  intermediate_size: 64,
+  num_hidden_layers: 2,
+  num_attention_heads: 3,
+  num_key_value_heads: 1,
+  max_position_embeddings: 64,
+  rms_norm_eps: 1e-5,
+  rope_theta: 100000,
+  rope_scaling: null,
+  tie_word_embeddings: true,
+};
+
+/** Qwen2.5 style: q/k/v bias, tied head, the sliding_window fields it carries but does not use. */
+export const TINY_QWEN25 = {
+  model_type: 'qwen2',
+  vocab_size: 95,
+  hidden_size: 32,
+  intermediate_size: 40,
+  num_hidden_layers: 2,
+  num_attention_heads: 4,
+  num_key_value_heads: 2,
+  max_position_embeddings: 64,
+  max_window_layers: 2,
+  rms_norm_eps: 1e-6,
+  rope_theta: 1000000,
+  sliding_window: 4,
+  use_sliding_window: false,
+  tie_word_embeddings: true,
+};
+
 export interface WriteOptions {
   seed?: number;
   std?: number;
