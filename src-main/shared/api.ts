@@ -32,6 +32,12 @@ import {
   UnlockRequestSchema,
   VerifySourceSchema,
 } from './apiSchemas.js';
+import {
+  AdapterExportRequestSchema,
+  SubjectLookupSchema,
+  UnlearnRequestSchema,
+  UnlearningStatusSchema,
+} from './workflowSchemas.js';
 
 const empty = z.object({}).strict();
 const name = z.string().trim().min(1).max(120);
@@ -143,6 +149,15 @@ export const API_CALLS = {
     response: SettingsSchema,
   },
   'settings.probeBackends': { request: empty, response: z.array(BackendProbeSchema) },
+
+  // adapter export and unlearning (issue #22; src-main/app/api/workflowCalls.ts)
+  'adapter.export': { request: AdapterExportRequestSchema, response: JobSchema },
+  'unlearn.findSubject': {
+    request: z.object({ runId: IdSchema, subjectId: z.string().trim().min(1).max(128) }).strict(),
+    response: SubjectLookupSchema,
+  },
+  'unlearn.start': { request: UnlearnRequestSchema, response: JobSchema },
+  'unlearn.status': { request: z.object({ runId: IdSchema }).strict(), response: UnlearningStatusSchema },
 } as const;
 
 export type ApiCallName = keyof typeof API_CALLS;

@@ -45,11 +45,34 @@ export const GenerateJobSpecSchema = z
   })
   .strict();
 
+/** A run's adapter written out of the store (src-main/report/runAdapterExport.ts). */
+export const ExportJobSpecSchema = z
+  .object({
+    kind: z.literal('export'),
+    runId: z.number().int().positive(),
+    outDir: z.string().min(1),
+    merged: z.boolean(),
+  })
+  .strict();
+
+/** Patients forgotten by a run (src-main/train/unlearning/unlearn.ts). */
+export const UnlearnJobSpecSchema = z
+  .object({
+    kind: z.literal('unlearn'),
+    runId: z.number().int().positive(),
+    subjects: z.array(z.string().min(1)).min(1),
+    method: z.enum(['retrain', 'shard', 'gradient-ascent']),
+    maxSteps: z.number().int().positive().optional(),
+  })
+  .strict();
+
 export const JobSpecSchema = z.discriminatedUnion('kind', [
   TrainJobSpecSchema,
   AuditJobSpecSchema,
   ReportJobSpecSchema,
   GenerateJobSpecSchema,
+  ExportJobSpecSchema,
+  UnlearnJobSpecSchema,
 ]);
 export type JobSpec = z.infer<typeof JobSpecSchema>;
 

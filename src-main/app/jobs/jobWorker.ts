@@ -42,6 +42,14 @@ async function runJob(): Promise<JobResult> {
         const { runGenerateTask } = await import('./generateTask.js');
         return await runGenerateTask(store, spec, backend, context);
       }
+      case 'export': {
+        const { runAdapterExportTask } = await import('./adapterExportTask.js');
+        return await runAdapterExportTask(store, spec, context);
+      }
+      case 'unlearn': {
+        const { runUnlearnTask } = await import('./unlearnTask.js');
+        return await runUnlearnTask(store, spec, context);
+      }
     }
   } finally {
     store.close();

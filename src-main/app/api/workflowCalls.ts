@@ -1,0 +1,98 @@
+/**
+ * API calls of the workflow screens added by issue #22: export a run's adapter (a job: the
+ * merged form loads the model), find a patient of a run's dataset by id, forget patients
+ * (an unlearning job) and read the run's unlearning certificate.
+ */
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import type { Job, JobKind } from '../../shared/apiSchemas.js';
+import { ConfidantError } from '../../shared/confidantError.js';
+import type { RunRow, Store } from '../../store/index.js';
+import { UnlearningCertificateSchema } from '../../train/unlearning/unlearningCertificate.js';
+import type { JobSpec, WorkerInit } from '../jobs/jobProtocol.js';
+import type { EngineSession } from '../engineSession.js';
+import type { CallImplementations } from './callImplementations.js';
+
+type WorkflowCallName = 'adapter.export' | 'unlearn.findSubject' | 'unlearn.start' | 'unlearn.status';
+
+function requireFinishedRun(store: Store, runId: number): RunRow {
+  const run = store.runs.get(runId);
+  if (!run) throw new ConfidantError('run.not-found', `There is no run ${runId}.`);
+  if (run.status !== 'completed' || store.checkpoints.adapters(run.id).length === 0) {
+    throw new ConfidantError('run.not-finished', `Run ${runId} has no finished adapter (${run.status}).`, {
+      hint: 'Finish (or resume) the run first.',
+    });
+  }
+  return run;
+}
+
+/** A folder name for an export that sorts by time and never collides within a second. */
+function defaultExportDir(session: EngineSession, run: RunRow, merged: boolean): string {
+  const stamp = new Date().toISOString().replace(/[:.]/g, '-');
+  return join(
+    session.dataDirectory.path,
+    'exports',
+    `run-${run.id}-${merged ? 'merged' : 'adapter'}-${stamp}`,
+  );
+}
+
+export function workflowCalls(session: EngineSession): CallImplementations<WorkflowCallName> {
+  const store = () => session.requireStore();
+  const startJob = (kind: JobKind, label: string, spec: JobSpec, runId: number): Job => {
+    if (session.jobs.activeRunIds().has(runId)) {
+      throw new ConfidantError('run.busy', `Run ${runId} is being worked on right now.`, {
+        hint: 'Wait for the running job to finish, or cancel it.',
+      });
+    }
+    const init: WorkerInit = { store: session.storeAccess(), backend: session.backend, spec };
+    return session.jobs.start(kind, label, init, runId);
+  };
+  return {
+    'adapter.export': ({ runId, outDir, merged }) => {
+      const run = requireFinishedRun(store(), runId);
+      const dir = outDir ?? defaultExportDir(session, run, merged);
+      if (outDir === undefined) mkdirSync(join(dir, '..'), { recursive: true, mode: 0o700 });
+      return startJob(
+        'export',
+        `Exporting ${merged ? 'the merged model of ' : 'the adapter of '}${run.name}`,
+        { kind: 'export', runId, outDir: dir, merged },
+        runId,
+      );
+    },
+    'unlearn.findSubject': ({ runId, subjectId }) => {
+      const run = requireFinishedRun(store(), runId);
+      let records = 0;
+      for (const r of store().records.iterate(run.datasetId)) if (r.subjectId === subjectId) records++;
+      const config = JSON.parse(run.configJson) as { shards?: number };
+      return { runId, subjectId, found: records > 0, records, sharded: (config.shards ?? 1) > 1 };
+    },
+    'unlearn.start': ({ runId, subjects, method, maxSteps }) => {
+      const run = requireFinishedRun(store(), runId);
+      return startJob(
+        'unlearn',
+        `Forgetting ${subjects.length} patient(s) from ${run.name} (${method})`,
+        { kind: 'unlearn', runId, subjects, method, ...(maxSteps !== undefined ? { maxSteps } : {}) },
+        runId,
+      );
+    },
+    'unlearn.status': ({ runId }) => {
+      // the certificate is stored with the run unlearning produced (the source run for
+      // gradient ascent): the latest one that names this run as its source, or this run's own
+      const run = store().runs.get(runId);
+      if (!run) throw new ConfidantError('run.not-found', `There is no run ${runId}.`);
+      const rows = store()
+        .runs.listForDataset(run.datasetId)
+        .flatMap((r) => store().audits.list(r.id))
+        .filter((a) => a.kind === 'unlearning')
+        .map((a) => ({ row: a, certificate: UnlearningCertificateSchema.parse(JSON.parse(a.resultJson)) }))
+        .filter((c) => c.certificate.runId === runId || c.row.runId === runId)
+        .sort((a, b) => a.row.id - b.row.id);
+      const latest = rows.at(-1);
+      return {
+        runId,
+        certificate: latest?.certificate ?? null,
+        createdAt: latest?.row.createdAt ?? null,
+      };
+    },
+  };
+}

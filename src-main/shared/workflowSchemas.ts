@@ -1,0 +1,84 @@
+/**
+ * The shapes of the workflow screens added by issue #22 (adapter export, unlearning, the
+ * model library) that cross the UI ↔ engine boundary. Pure zod, no Node or DOM imports:
+ * the renderer compiles this file too. The engine validates its full certificate schema
+ * (src-main/train/unlearning/unlearningCertificate.ts) before one crosses the API; the
+ * view here names only what the screens show.
+ */
+import { z } from 'zod';
+import { IdSchema } from './apiSchemas.js';
+
+export const UNLEARNING_METHOD_NAMES = ['retrain', 'shard', 'gradient-ascent'] as const;
+
+/** Patient ids as the data carries them (never names): letters, digits and - _ . : / */
+export const SubjectIdSchema = z
+  .string()
+  .trim()
+  .min(1)
+  .max(128)
+  .regex(/^[A-Za-z0-9][A-Za-z0-9_.:/-]*$/, 'a patient id is letters, digits and - _ . : / (never a name)');
+
+export const AdapterExportRequestSchema = z
+  .object({
+    runId: IdSchema,
+    /** A new or empty folder on the engine's machine; default: the store's exports folder. */
+    outDir: z.string().min(1).max(4096).optional(),
+    merged: z.boolean().default(false),
+    /** The user confirmed that the export writes the adapter unencrypted outside the store. */
+    confirmPlaintext: z.literal(true),
+  })
+  .strict();
+
+export const UnlearnRequestSchema = z
+  .object({
+    runId: IdSchema,
+    subjects: z.array(SubjectIdSchema).min(1).max(1000),
+    method: z.enum(UNLEARNING_METHOD_NAMES),
+    maxSteps: z.number().int().min(1).max(10_000).optional(),
+  })
+  .strict();
+
+export const SubjectLookupSchema = z.object({
+  runId: IdSchema,
+  subjectId: z.string(),
+  found: z.boolean(),
+  /** Records of this patient in the run's dataset, and how many of them it trained on. */
+  records: z.number().int().nonnegative(),
+  /** Whether the run was trained as SISA shards (shard unlearning is possible). */
+  sharded: z.boolean(),
+});
+
+const EvidenceViewSchema = z.looseObject({
+  membershipAuc: z.number(),
+  forgetLoss: z.number(),
+  nonMemberLoss: z.number(),
+  extractionExactRate: z.number(),
+  evalPerplexity: z.number(),
+});
+
+export const UnlearningCertificateViewSchema = z.looseObject({
+  runId: z.number(),
+  method: z.enum(UNLEARNING_METHOD_NAMES),
+  forgetSetSha256: z.string(),
+  forgottenRecords: z.number(),
+  forgottenSubjects: z.number(),
+  before: EvidenceViewSchema,
+  after: EvidenceViewSchema,
+  newRunId: z.number().nullable(),
+  neverSawForgetRecords: z.boolean(),
+  checks: z.array(z.looseObject({ name: z.string(), passed: z.boolean(), detail: z.string() })),
+  verdict: z.enum(['pass', 'warn', 'fail']),
+  explanation: z.string(),
+});
+
+export const UnlearningStatusSchema = z.object({
+  runId: IdSchema,
+  certificate: UnlearningCertificateViewSchema.nullable(),
+  createdAt: z.string().nullable(),
+});
+
+export type AdapterExportRequest = z.input<typeof AdapterExportRequestSchema>;
+export type UnlearnRequest = z.input<typeof UnlearnRequestSchema>;
+export type SubjectLookup = z.infer<typeof SubjectLookupSchema>;
+export type UnlearningCertificateView = z.infer<typeof UnlearningCertificateViewSchema>;
+export type UnlearningStatus = z.infer<typeof UnlearningStatusSchema>;

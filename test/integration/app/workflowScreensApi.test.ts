@@ -1,0 +1,127 @@
+// The calls behind the screens of issue #22, as the screens drive them, without a browser:
+// export a run's adapter (refused without the plaintext confirmation, then written by a job
+// and logged), find a patient by id, forget them by retraining (a job) and read the
+// certificate from both the source run and the new run.
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createApiHandler } from '../../../src-main/app/apiHandler';
+import type { ApiCallName, ApiRequest, ApiResponse } from '../../../src-main/shared/api';
+import type { Job } from '../../../src-main/shared/apiSchemas';
+
+let directory: string;
+let handler: ReturnType<typeof createApiHandler>;
+
+async function call<K extends ApiCallName>(name: K, request: ApiRequest<K>): Promise<ApiResponse<K>> {
+  const result = await handler(name, request);
+  if (!result.ok) throw new Error(`${name}: ${result.error.code}: ${result.error.message}`);
+  return result.value as ApiResponse<K>;
+}
+
+async function finished(job: Job): Promise<Job> {
+  for (;;) {
+    const now = await call('jobs.get', { jobId: job.id });
+    if (now.status !== 'running') return now;
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}
+
+beforeAll(async () => {
+  directory = mkdtempSync(join(tmpdir(), 'confidant-screens-'));
+  handler = createApiHandler({
+    version: '0.0.0-test',
+    dataDirectory: { path: join(directory, 'store'), source: 'flag' },
+    kdfCost: { N: 2 ** 12, r: 8, p: 1 },
+  });
+  await call('store.unlock', { passphrase: 'a long test passphrase', create: true });
+});
+
+afterAll(async () => {
+  await handler?.dispose();
+  rmSync(directory, { recursive: true, force: true });
+});
+
+describe('adapter export and unlearning over the API', () => {
+  let runId = 0;
+  let subject = '';
+
+  it('trains a tiny DP run to work on', async () => {
+    const project = await call('projects.create', { name: 'Ward 9' });
+    const imported = await call('datasets.synthesize', {
+      projectId: project.id,
+      name: 'notes',
+      records: 60,
+      seed: 3,
+    });
+    const datasetId = imported.dataset!.id;
+    const preview = await call('datasets.preview', { datasetId, limit: 20 });
+    subject = preview.records.find((r) => r.subjectId !== null)!.subjectId!;
+    const job = await finished(
+      await call('train.start', {
+        datasetId,
+        model: 'bundled',
+        privacy: '8',
+        steps: 3,
+        maxSequenceLength: 32,
+        expectedBatchSize: 4,
+        microBatchSize: 4,
+      }),
+    );
+    expect(job.error).toBeUndefined();
+    runId = job.runId!;
+  });
+
+  it('refuses an export the user did not confirm, then exports and logs it', async () => {
+    const refused = await handler('adapter.export', { runId });
+    expect(refused).toMatchObject({ ok: false, error: { code: 'api.invalid-request' } });
+    const out = join(directory, 'exported');
+    const job = await finished(await call('adapter.export', { runId, outDir: out, confirmPlaintext: true }));
+    expect(job.error).toBeUndefined();
+    expect(job.status).toBe('succeeded');
+    expect(job.kind).toBe('export');
+    expect(existsSync(join(out, 'adapter_model.safetensors'))).toBe(true);
+    expect(JSON.parse(readFileSync(join(out, 'adapter_config.json'), 'utf8'))).toMatchObject({
+      peft_type: 'LORA',
+    });
+    expect(readFileSync(join(out, 'README.md'), 'utf8')).toContain('-differential privacy per record');
+    // a second export into the same folder fails in the job, naming the folder; nothing overwritten
+    const again = await finished(
+      await call('adapter.export', { runId, outDir: out, confirmPlaintext: true }),
+    );
+    expect(again.status).toBe('failed');
+    expect(again.error?.code).toBe('adapter.out-not-empty');
+  });
+
+  it('finds a patient by id, never by a name', async () => {
+    const found = await call('unlearn.findSubject', { runId, subjectId: subject });
+    expect(found).toMatchObject({ found: true, sharded: false });
+    expect(found.records).toBeGreaterThan(0);
+    expect(await call('unlearn.findSubject', { runId, subjectId: 'P-NOPE' })).toMatchObject({
+      found: false,
+      records: 0,
+    });
+    const byName = await handler('unlearn.start', { runId, subjects: ['Jane Doe'], method: 'retrain' });
+    expect(byName).toMatchObject({ ok: false, error: { code: 'api.invalid-request' } });
+  });
+
+  it('forgets the patient by retraining and shows the certificate on both runs', async () => {
+    expect((await call('unlearn.status', { runId })).certificate).toBeNull();
+    const job = await finished(
+      await call('unlearn.start', { runId, subjects: [subject], method: 'retrain' }),
+    );
+    expect(job.error).toBeUndefined();
+    expect(job.kind).toBe('unlearn');
+    const status = await call('unlearn.status', { runId });
+    const c = status.certificate!;
+    expect(c.runId).toBe(runId);
+    expect(c.method).toBe('retrain');
+    expect(c.neverSawForgetRecords).toBe(true);
+    expect(c.newRunId).not.toBeNull();
+    expect((await call('unlearn.status', { runId: c.newRunId! })).certificate?.forgetSetSha256).toBe(
+      c.forgetSetSha256,
+    );
+    const runs = await call('runs.list', {});
+    expect(runs.find((r) => r.id === c.newRunId)?.status).toBe('completed');
+  });
+});
