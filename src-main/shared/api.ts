@@ -34,6 +34,7 @@ import {
 } from './apiSchemas.js';
 import {
   AdapterExportRequestSchema,
+  FederationSimulateRequestSchema,
   SubjectLookupSchema,
   UnlearnRequestSchema,
   UnlearningStatusSchema,
@@ -158,6 +159,7 @@ export const API_CALLS = {
   },
   'unlearn.start': { request: UnlearnRequestSchema, response: JobSchema },
   'unlearn.status': { request: z.object({ runId: IdSchema }).strict(), response: UnlearningStatusSchema },
+  'federation.simulate': { request: FederationSimulateRequestSchema, response: JobSchema },
 } as const;
 
 export type ApiCallName = keyof typeof API_CALLS;

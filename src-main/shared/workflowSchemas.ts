@@ -82,3 +82,46 @@ export type UnlearnRequest = z.input<typeof UnlearnRequestSchema>;
 export type SubjectLookup = z.infer<typeof SubjectLookupSchema>;
 export type UnlearningCertificateView = z.infer<typeof UnlearningCertificateViewSchema>;
 export type UnlearningStatus = z.infer<typeof UnlearningStatusSchema>;
+
+export const FederationSimulateRequestSchema = z
+  .object({
+    sites: z.number().int().min(2).max(26).default(3),
+    rounds: z.number().int().min(1).max(20).default(1),
+    /** dp: DP-SGD on the bundled model with each site's own synthetic notes; synthetic: random deltas. */
+    trainer: z.enum(['dp', 'synthetic']).default('dp'),
+  })
+  .strict();
+
+/** What a simulation job returns in `result.report` (src-main/federation/federationSimulation.ts). */
+export const FederationSimulationReportSchema = z.looseObject({
+  federationId: z.string(),
+  sites: z.array(z.string()),
+  ckks: z.looseObject({
+    polyModulusDegree: z.number(),
+    coeffModulusBits: z.array(z.number()),
+    scaleBits: z.number(),
+    securityLevel: z.string(),
+  }),
+  rounds: z.array(
+    z.looseObject({
+      round: z.number(),
+      contributors: z.array(z.string()),
+      totalExamples: z.number(),
+      parameters: z.number(),
+      maxRelativeError: z.number(),
+      bytes: z.looseObject({ total: z.number(), perUpdate: z.number(), perAggregate: z.number() }),
+      timingsMs: z.looseObject({
+        wall: z.number(),
+        encrypt: z.number(),
+        aggregate: z.number(),
+        decrypt: z.number(),
+      }),
+      epsilon: z.record(z.string(), z.number()),
+      trainer: z.string(),
+    }),
+  ),
+  wallMs: z.number(),
+});
+
+export type FederationSimulateRequest = z.input<typeof FederationSimulateRequestSchema>;
+export type FederationSimulationReport = z.infer<typeof FederationSimulationReportSchema>;

@@ -3,7 +3,8 @@
  * merged form loads the model), find a patient of a run's dataset by id, forget patients
  * (an unlearning job) and read the run's unlearning certificate.
  */
-import { mkdirSync } from 'node:fs';
+import { mkdirSync, mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Job, JobKind } from '../../shared/apiSchemas.js';
 import { ConfidantError } from '../../shared/confidantError.js';
@@ -13,7 +14,8 @@ import type { JobSpec, WorkerInit } from '../jobs/jobProtocol.js';
 import type { EngineSession } from '../engineSession.js';
 import type { CallImplementations } from './callImplementations.js';
 
-type WorkflowCallName = 'adapter.export' | 'unlearn.findSubject' | 'unlearn.start' | 'unlearn.status';
+type WorkflowCallName =
+  'adapter.export' | 'unlearn.findSubject' | 'unlearn.start' | 'unlearn.status' | 'federation.simulate';
 
 function requireFinishedRun(store: Store, runId: number): RunRow {
   const run = store.runs.get(runId);
@@ -38,8 +40,8 @@ function defaultExportDir(session: EngineSession, run: RunRow, merged: boolean):
 
 export function workflowCalls(session: EngineSession): CallImplementations<WorkflowCallName> {
   const store = () => session.requireStore();
-  const startJob = (kind: JobKind, label: string, spec: JobSpec, runId: number): Job => {
-    if (session.jobs.activeRunIds().has(runId)) {
+  const startJob = (kind: JobKind, label: string, spec: JobSpec, runId: number | null): Job => {
+    if (runId !== null && session.jobs.activeRunIds().has(runId)) {
       throw new ConfidantError('run.busy', `Run ${runId} is being worked on right now.`, {
         hint: 'Wait for the running job to finish, or cancel it.',
       });
@@ -73,6 +75,21 @@ export function workflowCalls(session: EngineSession): CallImplementations<Workf
         `Forgetting ${subjects.length} patient(s) from ${run.name} (${method})`,
         { kind: 'unlearn', runId, subjects, method, ...(maxSteps !== undefined ? { maxSteps } : {}) },
         runId,
+      );
+    },
+    'federation.simulate': ({ sites, rounds, trainer }) => {
+      store(); // the simulation needs no data of the store, but the app is unlocked to use it
+      if (session.jobs.list().some((j) => j.kind === 'federation' && j.status === 'running')) {
+        throw new ConfidantError('federation.busy', 'A simulated federation is already running.', {
+          hint: 'Wait for it to finish, or cancel it.',
+        });
+      }
+      const workDir = mkdtempSync(join(tmpdir(), 'confidant-fed-sim-'));
+      return startJob(
+        'federation',
+        `Simulated federation: ${sites} sites, ${rounds} round${rounds === 1 ? '' : 's'}`,
+        { kind: 'federation', sites, rounds, trainer, workDir },
+        null,
       );
     },
     'unlearn.status': ({ runId }) => {

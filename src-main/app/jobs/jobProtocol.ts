@@ -66,6 +66,18 @@ export const UnlearnJobSpecSchema = z
   })
   .strict();
 
+/** A simulated federation on loopback (src-main/federation/federationSimulation.ts). */
+export const FederationJobSpecSchema = z
+  .object({
+    kind: z.literal('federation'),
+    sites: z.number().int().min(2).max(26),
+    rounds: z.number().int().min(1).max(20),
+    trainer: z.enum(['dp', 'synthetic']),
+    /** An empty folder for the federation's files (keys, invitations, site stores). */
+    workDir: z.string().min(1),
+  })
+  .strict();
+
 export const JobSpecSchema = z.discriminatedUnion('kind', [
   TrainJobSpecSchema,
   AuditJobSpecSchema,
@@ -73,6 +85,7 @@ export const JobSpecSchema = z.discriminatedUnion('kind', [
   GenerateJobSpecSchema,
   ExportJobSpecSchema,
   UnlearnJobSpecSchema,
+  FederationJobSpecSchema,
 ]);
 export type JobSpec = z.infer<typeof JobSpecSchema>;
 

@@ -50,6 +50,10 @@ async function runJob(): Promise<JobResult> {
         const { runUnlearnTask } = await import('./unlearnTask.js');
         return await runUnlearnTask(store, spec, context);
       }
+      case 'federation': {
+        const { runFederationTask } = await import('./federationTask.js');
+        return await runFederationTask(spec, context);
+      }
     }
   } finally {
     store.close();

@@ -1,7 +1,7 @@
 // The calls behind the screens of issue #22, as the screens drive them, without a browser:
 // export a run's adapter (refused without the plaintext confirmation, then written by a job
 // and logged), find a patient by id, forget them by retraining (a job) and read the
-// certificate from both the source run and the new run.
+// certificate from both the source run and the new run; simulate a 3-site federation.
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -123,5 +123,19 @@ describe('adapter export and unlearning over the API', () => {
     );
     const runs = await call('runs.list', {});
     expect(runs.find((r) => r.id === c.newRunId)?.status).toBe('completed');
+  });
+
+  it('runs a simulated 3-site federation for one round in a worker and reports it', async () => {
+    const job = await finished(
+      await call('federation.simulate', { sites: 3, rounds: 1, trainer: 'synthetic' }),
+    );
+    expect(job.error).toBeUndefined();
+    expect(job.kind).toBe('federation');
+    const report = JSON.parse(String(job.result!.report));
+    expect(report.sites).toHaveLength(3);
+    expect(report.rounds).toHaveLength(1);
+    expect(report.rounds[0].contributors).toHaveLength(3);
+    // CKKS aggregation matches plaintext FedAvg to within its approximation error
+    expect(report.rounds[0].maxRelativeError).toBeLessThan(1e-3);
   });
 });

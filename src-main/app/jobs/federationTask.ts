@@ -1,0 +1,47 @@
+/**
+ * A simulated federation inside a worker (the Federation screen's "Simulate"): the key
+ * ceremony, a coordinator over mutual TLS on loopback and N sites running rounds, each with
+ * DP-SGD on the bundled model and its own synthetic notes (or random deltas), through the
+ * federation module's `simulateFederation` as `confidant fed simulate` runs it. The per-round
+ * report (contributors, error against plaintext FedAvg, bytes, each site's ε) is returned as
+ * JSON for the screen; the folder is removed afterwards (it holds the sites' secret keys).
+ */
+import { rmSync } from 'node:fs';
+import { simulateFederation } from '../../federation/index.js';
+import { createSimulationSites } from '../../federation/simulationSites.js';
+import type { JobResult, TaskContext } from './jobProtocol.js';
+
+export async function runFederationTask(
+  spec: { sites: number; rounds: number; trainer: 'dp' | 'synthetic'; workDir: string },
+  context: TaskContext,
+): Promise<JobResult> {
+  context.progress({ stage: 'key ceremony', fraction: 0, message: 'Creating the federation and its keys.' });
+  const dpSites = spec.trainer === 'dp' ? await createSimulationSites(spec.workDir, spec.sites) : null;
+  let round = 0;
+  try {
+    const result = await simulateFederation({
+      sites: spec.sites,
+      rounds: spec.rounds,
+      workDir: spec.workDir,
+      ...(dpSites ? { trainerFor: dpSites.trainerFor } : {}),
+      log: (line) => {
+        const m = /round (\d+)/i.exec(line);
+        if (m) round = Math.max(round, Number(m[1]));
+        context.progress({
+          stage: round > 0 ? `round ${round}` : 'setting up',
+          fraction: round > 0 ? Math.min(0.99, (round - 1) / spec.rounds) : null,
+          message: line,
+        });
+      },
+    });
+    return {
+      federationId: result.federationId,
+      sites: result.sites.join(', '),
+      rounds: result.rounds.length,
+      report: JSON.stringify(result),
+    };
+  } finally {
+    dpSites?.close();
+    rmSync(spec.workDir, { recursive: true, force: true });
+  }
+}
