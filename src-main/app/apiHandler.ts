@@ -12,6 +12,7 @@ import { dataCalls } from './api/dataCalls.js';
 import { jobCalls } from './api/jobCalls.js';
 import { storeCalls } from './api/storeCalls.js';
 import { workflowCalls } from './api/workflowCalls.js';
+import { modelLibraryCalls } from './api/modelLibraryCalls.js';
 import { EngineSession, type SessionOptions } from './engineSession.js';
 
 export type ApiContext = SessionOptions;
@@ -34,6 +35,7 @@ export function createApiHandler(
     ...dataCalls(session),
     ...jobCalls(session),
     ...workflowCalls(session),
+    ...modelLibraryCalls(session),
   };
   const lookup = implementations as unknown as Record<ApiCallName, (request: unknown) => unknown>;
 

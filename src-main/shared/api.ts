@@ -35,6 +35,7 @@ import {
 import {
   AdapterExportRequestSchema,
   FederationSimulateRequestSchema,
+  LibraryModelSchema,
   SubjectLookupSchema,
   UnlearnRequestSchema,
   UnlearningStatusSchema,
@@ -160,6 +161,15 @@ export const API_CALLS = {
   'unlearn.start': { request: UnlearnRequestSchema, response: JobSchema },
   'unlearn.status': { request: z.object({ runId: IdSchema }).strict(), response: UnlearningStatusSchema },
   'federation.simulate': { request: FederationSimulateRequestSchema, response: JobSchema },
+  'models.list': { request: empty, response: z.array(LibraryModelSchema) },
+  'models.add': {
+    request: z.object({ path: z.string().trim().min(1).max(4096) }).strict(),
+    response: z.array(LibraryModelSchema),
+  },
+  'models.remove': {
+    request: z.object({ path: z.string().min(1).max(4096) }).strict(),
+    response: z.array(LibraryModelSchema),
+  },
 } as const;
 
 export type ApiCallName = keyof typeof API_CALLS;

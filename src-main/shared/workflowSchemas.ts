@@ -125,3 +125,23 @@ export const FederationSimulationReportSchema = z.looseObject({
 
 export type FederationSimulateRequest = z.input<typeof FederationSimulateRequestSchema>;
 export type FederationSimulationReport = z.infer<typeof FederationSimulationReportSchema>;
+
+/** One model of the library: the bundled model or a local Hugging Face folder imported into it. */
+export const LibraryModelSchema = z.object({
+  /** "bundled", or the folder's absolute path. */
+  source: z.union([z.literal('bundled'), z.object({ path: z.string() }).strict()]),
+  name: z.string(),
+  architecture: z.string(),
+  modelType: z.string(),
+  parameters: z.number().int(),
+  /** The weights' dtype (F32, BF16, F16…). */
+  dtype: z.string().nullable(),
+  /** Bytes of the weight files on disk. */
+  weightBytes: z.number().int().nonnegative(),
+  contextLength: z.number().int(),
+  vocabSize: z.number().int(),
+  isDefault: z.boolean(),
+  addedAt: z.string().nullable(),
+});
+
+export type LibraryModel = z.infer<typeof LibraryModelSchema>;
