@@ -34,6 +34,7 @@ import {
 } from './apiSchemas.js';
 import {
   AdapterExportRequestSchema,
+  FederationCreateRequestSchema,
   FederationSimulateRequestSchema,
   LibraryModelSchema,
   SubjectLookupSchema,
@@ -161,6 +162,7 @@ export const API_CALLS = {
   'unlearn.start': { request: UnlearnRequestSchema, response: JobSchema },
   'unlearn.status': { request: z.object({ runId: IdSchema }).strict(), response: UnlearningStatusSchema },
   'federation.simulate': { request: FederationSimulateRequestSchema, response: JobSchema },
+  'federation.create': { request: FederationCreateRequestSchema, response: JobSchema },
   'models.list': { request: empty, response: z.array(LibraryModelSchema) },
   'models.add': {
     request: z.object({ path: z.string().trim().min(1).max(4096) }).strict(),

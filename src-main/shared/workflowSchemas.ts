@@ -145,3 +145,27 @@ export const LibraryModelSchema = z.object({
 });
 
 export type LibraryModel = z.infer<typeof LibraryModelSchema>;
+
+/** The coordinator's "create a federation" (key ceremony) form. */
+export const FederationCreateRequestSchema = z
+  .object({
+    /** Site ids: 1–32 lower-case letters, digits, - or _ (checked again by the key ceremony). */
+    siteIds: z
+      .array(
+        z
+          .string()
+          .trim()
+          .regex(/^[a-z0-9][a-z0-9_-]{0,31}$/, 'a site id is 1–32 lower-case letters, digits, - or _'),
+      )
+      .min(2)
+      .max(26),
+    /** A new or empty folder for the federation's files. */
+    outDir: z.string().min(1).max(4096),
+    /** Seals each invitation; given to the sites through another channel, never stored. */
+    passphrase: z.string().min(8).max(1024),
+    coordinatorHosts: z.array(z.string().trim().min(1).max(253)).min(1).default(['localhost', '127.0.0.1']),
+    coordinatorUrl: z.string().trim().min(1).max(2048).optional(),
+  })
+  .strict();
+
+export type FederationCreateRequest = z.input<typeof FederationCreateRequestSchema>;

@@ -15,7 +15,12 @@ import type { EngineSession } from '../engineSession.js';
 import type { CallImplementations } from './callImplementations.js';
 
 type WorkflowCallName =
-  'adapter.export' | 'unlearn.findSubject' | 'unlearn.start' | 'unlearn.status' | 'federation.simulate';
+  | 'adapter.export'
+  | 'unlearn.findSubject'
+  | 'unlearn.start'
+  | 'unlearn.status'
+  | 'federation.simulate'
+  | 'federation.create';
 
 function requireFinishedRun(store: Store, runId: number): RunRow {
   const run = store.runs.get(runId);
@@ -89,6 +94,22 @@ export function workflowCalls(session: EngineSession): CallImplementations<Workf
         'federation',
         `Simulated federation: ${sites} sites, ${rounds} round${rounds === 1 ? '' : 's'}`,
         { kind: 'federation', sites, rounds, trainer, workDir },
+        null,
+      );
+    },
+    'federation.create': ({ siteIds, outDir, passphrase, coordinatorHosts, coordinatorUrl }) => {
+      store();
+      return startJob(
+        'federation',
+        `Creating a federation of ${siteIds.length} sites`,
+        {
+          kind: 'federation-init',
+          siteIds,
+          outDir,
+          passphrase,
+          coordinatorHosts,
+          ...(coordinatorUrl !== undefined ? { coordinatorUrl } : {}),
+        },
         null,
       );
     },

@@ -7,7 +7,7 @@
  * JSON for the screen; the folder is removed afterwards (it holds the sites' secret keys).
  */
 import { rmSync } from 'node:fs';
-import { simulateFederation } from '../../federation/index.js';
+import { createFederation, simulateFederation } from '../../federation/index.js';
 import { createSimulationSites } from '../../federation/simulationSites.js';
 import type { JobResult, TaskContext } from './jobProtocol.js';
 
@@ -44,4 +44,39 @@ export async function runFederationTask(
     dpSites?.close();
     rmSync(spec.workDir, { recursive: true, force: true });
   }
+}
+
+/**
+ * The coordinator's key ceremony (`confidant fed init`): CKKS keys, the federation CA, the
+ * coordinator bundle (no CKKS secret key) and one invitation per site sealed with the
+ * passphrase, which the coordinator gives each site through another channel.
+ */
+export async function runFederationInitTask(
+  spec: {
+    siteIds: readonly string[];
+    outDir: string;
+    passphrase: string;
+    coordinatorHosts: readonly string[];
+    coordinatorUrl?: string | undefined;
+  },
+  context: TaskContext,
+): Promise<JobResult> {
+  context.progress({
+    stage: 'key ceremony',
+    fraction: null,
+    message: 'Generating the CKKS keys and certificates.',
+  });
+  const created = await createFederation({
+    siteIds: spec.siteIds,
+    outDir: spec.outDir,
+    passphrase: spec.passphrase,
+    coordinatorHosts: spec.coordinatorHosts,
+    ...(spec.coordinatorUrl ? { coordinatorUrl: spec.coordinatorUrl } : {}),
+  });
+  return {
+    federationId: created.federationId,
+    manifestFile: created.manifestFile,
+    coordinatorDir: created.coordinatorDir,
+    invitations: JSON.stringify(Object.fromEntries(created.invitations)),
+  };
 }

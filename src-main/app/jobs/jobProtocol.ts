@@ -78,6 +78,18 @@ export const FederationJobSpecSchema = z
   })
   .strict();
 
+/** The key ceremony of a new federation (src-main/federation/keyCeremony.ts). */
+export const FederationInitJobSpecSchema = z
+  .object({
+    kind: z.literal('federation-init'),
+    siteIds: z.array(z.string().min(1)).min(2),
+    outDir: z.string().min(1),
+    passphrase: z.string().min(8),
+    coordinatorHosts: z.array(z.string().min(1)).min(1),
+    coordinatorUrl: z.string().min(1).optional(),
+  })
+  .strict();
+
 export const JobSpecSchema = z.discriminatedUnion('kind', [
   TrainJobSpecSchema,
   AuditJobSpecSchema,
@@ -86,6 +98,7 @@ export const JobSpecSchema = z.discriminatedUnion('kind', [
   ExportJobSpecSchema,
   UnlearnJobSpecSchema,
   FederationJobSpecSchema,
+  FederationInitJobSpecSchema,
 ]);
 export type JobSpec = z.infer<typeof JobSpecSchema>;
 

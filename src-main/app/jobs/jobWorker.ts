@@ -54,6 +54,10 @@ async function runJob(): Promise<JobResult> {
         const { runFederationTask } = await import('./federationTask.js');
         return await runFederationTask(spec, context);
       }
+      case 'federation-init': {
+        const { runFederationInitTask } = await import('./federationTask.js');
+        return await runFederationInitTask(spec, context);
+      }
     }
   } finally {
     store.close();

@@ -138,4 +138,23 @@ describe('adapter export and unlearning over the API', () => {
     // CKKS aggregation matches plaintext FedAvg to within its approximation error
     expect(report.rounds[0].maxRelativeError).toBeLessThan(1e-3);
   });
+
+  it('runs the coordinator key ceremony in a worker: one invitation per site, the passphrase never returned', async () => {
+    const outDir = join(directory, 'federation');
+    const weak = await handler('federation.create', { siteIds: ['a', 'b'], outDir, passphrase: 'short' });
+    expect(weak).toMatchObject({ ok: false, error: { code: 'api.invalid-request' } });
+    const job = await finished(
+      await call('federation.create', {
+        siteIds: ['st-marys', 'royal-free', 'leeds'],
+        outDir,
+        passphrase: 'a long invitation passphrase',
+      }),
+    );
+    expect(job.error).toBeUndefined();
+    const invitations = JSON.parse(String(job.result!.invitations)) as Record<string, string>;
+    expect(Object.keys(invitations).sort()).toEqual(['leeds', 'royal-free', 'st-marys']);
+    for (const file of Object.values(invitations)) expect(existsSync(file)).toBe(true);
+    // the passphrase never comes back through the API
+    expect(JSON.stringify(await call('jobs.list', {}))).not.toContain('a long invitation passphrase');
+  });
 });
