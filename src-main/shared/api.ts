@@ -36,6 +36,7 @@ import {
   AdapterExportRequestSchema,
   FederationCreateRequestSchema,
   FederationSimulateRequestSchema,
+  FederationSiteUpdateRequestSchema,
   LibraryModelSchema,
   SubjectLookupSchema,
   UnlearnRequestSchema,
@@ -163,6 +164,7 @@ export const API_CALLS = {
   'unlearn.status': { request: z.object({ runId: IdSchema }).strict(), response: UnlearningStatusSchema },
   'federation.simulate': { request: FederationSimulateRequestSchema, response: JobSchema },
   'federation.create': { request: FederationCreateRequestSchema, response: JobSchema },
+  'federation.siteUpdate': { request: FederationSiteUpdateRequestSchema, response: JobSchema },
   'models.list': { request: empty, response: z.array(LibraryModelSchema) },
   'models.add': {
     request: z.object({ path: z.string().trim().min(1).max(4096) }).strict(),

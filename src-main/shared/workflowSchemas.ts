@@ -169,3 +169,22 @@ export const FederationCreateRequestSchema = z
   .strict();
 
 export type FederationCreateRequest = z.input<typeof FederationCreateRequestSchema>;
+
+/** An air-gapped site's "export this round's update" form. */
+export const FederationSiteUpdateRequestSchema = z
+  .object({
+    invitationFile: z.string().trim().min(1).max(4096),
+    passphrase: z.string().min(1).max(1024),
+    datasetId: IdSchema,
+    round: z.number().int().min(1).max(10_000),
+    /** The update bundle to write (default: the store's federation folder). */
+    outFile: z.string().trim().min(1).max(4096).optional(),
+    /** DP-SGD this round: steps, and the target ε of the site's whole participation. */
+    steps: z.number().int().min(1).max(100_000).default(3),
+    noiseMultiplier: z.number().gt(0).max(100).default(1),
+    maxSequenceLength: z.number().int().min(8).max(8192).default(64),
+    expectedBatchSize: z.number().int().min(1).max(100_000).default(8),
+  })
+  .strict();
+
+export type FederationSiteUpdateRequest = z.input<typeof FederationSiteUpdateRequestSchema>;

@@ -5,7 +5,7 @@
  */
 import { mkdirSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { basename, join } from 'node:path';
 import type { Job, JobKind } from '../../shared/apiSchemas.js';
 import { ConfidantError } from '../../shared/confidantError.js';
 import type { RunRow, Store } from '../../store/index.js';
@@ -20,7 +20,8 @@ type WorkflowCallName =
   | 'unlearn.start'
   | 'unlearn.status'
   | 'federation.simulate'
-  | 'federation.create';
+  | 'federation.create'
+  | 'federation.siteUpdate';
 
 function requireFinishedRun(store: Store, runId: number): RunRow {
   const run = store.runs.get(runId);
@@ -109,6 +110,40 @@ export function workflowCalls(session: EngineSession): CallImplementations<Workf
           passphrase,
           coordinatorHosts,
           ...(coordinatorUrl !== undefined ? { coordinatorUrl } : {}),
+        },
+        null,
+      );
+    },
+    'federation.siteUpdate': (request) => {
+      const dataset = store().datasets.get(request.datasetId);
+      if (!dataset || dataset.status !== 'complete') {
+        throw new ConfidantError('dataset.not-found', `There is no complete dataset ${request.datasetId}.`, {
+          hint: 'Pick this site’s dataset on the Data screen.',
+        });
+      }
+      const base = join(session.dataDirectory.path, 'federation');
+      const name = basename(request.invitationFile).replace(/\.[^.]*$/, '');
+      const outFile = request.outFile ?? join(base, 'outbox', `${name}-round-${request.round}.update`);
+      return startJob(
+        'federation',
+        `Site update for round ${request.round} from ${dataset.name}`,
+        {
+          kind: 'federation-site-update',
+          invitationFile: request.invitationFile,
+          passphrase: request.passphrase,
+          config: {
+            model: 'bundled',
+            dataset: { id: String(dataset.id) },
+            privacy: { mode: 'noise-multiplier', noiseMultiplier: request.noiseMultiplier },
+            expectedBatchSize: request.expectedBatchSize,
+            steps: request.steps,
+            microBatchSize: Math.min(8, request.expectedBatchSize),
+            maxSequenceLength: request.maxSequenceLength,
+            backend: session.backend,
+          },
+          round: request.round,
+          outFile,
+          stateDir: join(base, 'sites', name),
         },
         null,
       );

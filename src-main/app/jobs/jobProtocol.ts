@@ -90,6 +90,20 @@ export const FederationInitJobSpecSchema = z
   })
   .strict();
 
+/** An air-gapped site's update for one round, trained with DP-SGD on its dataset. */
+export const FederationSiteUpdateJobSpecSchema = z
+  .object({
+    kind: z.literal('federation-site-update'),
+    invitationFile: z.string().min(1),
+    passphrase: z.string().min(1),
+    /** A run configuration (src-main/train/runConfig.ts) for this site's local training. */
+    config: z.unknown(),
+    round: z.number().int().positive(),
+    outFile: z.string().min(1),
+    stateDir: z.string().min(1),
+  })
+  .strict();
+
 export const JobSpecSchema = z.discriminatedUnion('kind', [
   TrainJobSpecSchema,
   AuditJobSpecSchema,
@@ -99,6 +113,7 @@ export const JobSpecSchema = z.discriminatedUnion('kind', [
   UnlearnJobSpecSchema,
   FederationJobSpecSchema,
   FederationInitJobSpecSchema,
+  FederationSiteUpdateJobSpecSchema,
 ]);
 export type JobSpec = z.infer<typeof JobSpecSchema>;
 

@@ -58,6 +58,10 @@ async function runJob(): Promise<JobResult> {
         const { runFederationInitTask } = await import('./federationTask.js');
         return await runFederationInitTask(spec, context);
       }
+      case 'federation-site-update': {
+        const { runSiteUpdateTask } = await import('./federationSiteTask.js');
+        return await runSiteUpdateTask(store, spec, context);
+      }
     }
   } finally {
     store.close();

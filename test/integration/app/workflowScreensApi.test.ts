@@ -45,6 +45,8 @@ afterAll(async () => {
 describe('adapter export and unlearning over the API', () => {
   let runId = 0;
   let subject = '';
+  let datasetId = 0;
+  let invitations: Record<string, string> = {};
 
   it('trains a tiny DP run to work on', async () => {
     const project = await call('projects.create', { name: 'Ward 9' });
@@ -54,7 +56,7 @@ describe('adapter export and unlearning over the API', () => {
       records: 60,
       seed: 3,
     });
-    const datasetId = imported.dataset!.id;
+    datasetId = imported.dataset!.id;
     const preview = await call('datasets.preview', { datasetId, limit: 20 });
     subject = preview.records.find((r) => r.subjectId !== null)!.subjectId!;
     const job = await finished(
@@ -151,10 +153,52 @@ describe('adapter export and unlearning over the API', () => {
       }),
     );
     expect(job.error).toBeUndefined();
-    const invitations = JSON.parse(String(job.result!.invitations)) as Record<string, string>;
+    invitations = JSON.parse(String(job.result!.invitations)) as Record<string, string>;
     expect(Object.keys(invitations).sort()).toEqual(['leeds', 'royal-free', 'st-marys']);
     for (const file of Object.values(invitations)) expect(existsSync(file)).toBe(true);
     // the passphrase never comes back through the API
     expect(JSON.stringify(await call('jobs.list', {}))).not.toContain('a long invitation passphrase');
+  });
+
+  it('an air-gapped site trains its round with DP-SGD and writes the encrypted update file', async () => {
+    const wrong = await finished(
+      await call('federation.siteUpdate', {
+        invitationFile: invitations['leeds']!,
+        passphrase: 'not the passphrase',
+        datasetId,
+        round: 1,
+      }),
+    );
+    expect(wrong.status).toBe('failed');
+    const outFile = join(directory, 'leeds-round-1.update');
+    const job = await finished(
+      await call('federation.siteUpdate', {
+        invitationFile: invitations['leeds']!,
+        passphrase: 'a long invitation passphrase',
+        datasetId,
+        round: 1,
+        outFile,
+        steps: 2,
+        maxSequenceLength: 32,
+        expectedBatchSize: 4,
+      }),
+    );
+    expect(job.error).toBeUndefined();
+    expect(job.result).toMatchObject({ siteId: 'leeds', round: 1, outFile });
+    expect(Number(job.result!.epsilon)).toBeGreaterThan(0);
+    expect(existsSync(outFile)).toBe(true);
+    // one update per site and round: a second export of round 1 is refused
+    const again = await finished(
+      await call('federation.siteUpdate', {
+        invitationFile: invitations['leeds']!,
+        passphrase: 'a long invitation passphrase',
+        datasetId,
+        round: 1,
+        steps: 2,
+        maxSequenceLength: 32,
+        expectedBatchSize: 4,
+      }),
+    );
+    expect(again.error?.code).toBe('fed.replayed');
   });
 });
