@@ -1,7 +1,9 @@
 // The screens of issue #22 in Debian's Chromium against the built UI and a real engine
 // (web bridge): forget a patient on the Unlearning screen (found by id, retrained, the
 // certificate shown and the new run opened in Audit), export a run's adapter from Reports
-// after the plaintext confirmation (a PEFT folder on disk, logged), and run a simulated
+// after the plaintext confirmation (a PEFT folder on disk, logged), create a federation as
+// coordinator (key ceremony, invitation files) and write an air-gapped site's encrypted
+// update for round 1 (DP-SGD on its notes, its ε shown), and run a simulated
 // 3-site federation for one round from the Federation screen (DP-SGD at every site, the
 // encrypted aggregate, each site's ε). Each state is screenshotted to
 // test-results/screenshots/ and checked with axe-core (no serious or critical violations).
@@ -148,7 +150,7 @@ describe('issue #22 screens in the browser', () => {
       (await certificate.getByRole('button', { name: /^Audit run/ }).textContent())!,
     )![1];
     await certificate.getByRole('button', { name: /^Audit run/ }).click();
-    await expect(page.getByTestId('screen-title').textContent()).resolves.toBe('Audit');
+    await page.locator('[data-testid="screen-title"]', { hasText: /^Audit$/ }).waitFor();
     await expect(page.getByLabel('Training run').inputValue()).resolves.toBe(newRun);
     await checkPage('22-05-audit-of-unlearned-run');
   });
@@ -176,22 +178,52 @@ describe('issue #22 screens in the browser', () => {
     );
   });
 
-  it('runs a simulated 3-site federation for one round and shows each site’s ε', async () => {
+  it('creates a federation as coordinator and writes an air-gapped site’s encrypted update', async () => {
     await goTo('Federation');
     await checkPage('22-09-federation');
-    await page.getByLabel('Sites').fill('3');
-    await page.getByLabel('Rounds').fill('1');
+    await page.getByLabel(/^Site IDs/).fill('st-marys, royal-free, leeds');
+    await page.getByLabel(/^New or empty folder/).fill(join(directory, 'federation'));
+    await page
+      .getByLabel('Invitation passphrase (at least 8 characters)')
+      .fill('a long invitation passphrase');
+    await page.getByLabel('Passphrase again').fill('a long invitation passphrase');
+    await page.getByRole('button', { name: 'Create the federation' }).click();
+    const created = page.getByTestId('federation-created');
+    await created.waitFor({ timeout: 60_000 });
+    await expect(created.getByRole('row').count()).resolves.toBe(4); // header + 3 sites
+    await checkPage('22-10-federation-created');
+    const invitation = (await created
+      .getByRole('row', { name: /st-marys/ })
+      .locator('code')
+      .textContent())!;
+    expect(existsSync(invitation)).toBe(true);
+    await page.getByLabel('Invitation file (from the coordinator)').fill(invitation);
+    await page.getByLabel('Invitation passphrase', { exact: true }).fill('a long invitation passphrase');
+    await page.getByLabel('Round', { exact: true }).fill('1');
+    await page.getByLabel('DP-SGD steps').fill('2');
+    await page.getByRole('button', { name: 'Train and write this round’s update' }).click();
+    const done = page.getByTestId('site-update-done');
+    await done.waitFor({ timeout: 110_000 });
+    await expect(done.textContent()).resolves.toMatch(
+      /Site st-marys: the update for round 1 is in .*ε spent by this site\s+so\s+far: \d+\.\d{3}/s,
+    );
+    await checkPage('22-11-federation-site-update');
+  });
+
+  it('runs a simulated 3-site federation for one round and shows each site’s ε', async () => {
+    await page.getByLabel('Sites', { exact: true }).fill('3');
+    await page.getByLabel('Rounds', { exact: true }).fill('1');
     await page.getByLabel(/DP-SGD on the bundled model/).check();
     await page.getByRole('button', { name: 'Run the simulation' }).click();
     await page.locator('[data-testid="job-federation"][data-status="running"]').waitFor();
-    await checkPage('22-10-federation-running');
+    await checkPage('22-12-federation-running');
     await page.getByTestId('federation-result').waitFor({ timeout: 110_000 });
     const result = page.getByTestId('federation-result');
     await expect(result.getByRole('row').nth(1).textContent()).resolves.toMatch(/\(3 of 3\)/);
     const eps = page.getByTestId('federation-epsilon');
     await expect(eps.getByRole('row').count()).resolves.toBe(4); // header + 3 sites
     for (const cell of await eps.getByRole('cell').allTextContents()) expect(Number(cell)).toBeGreaterThan(0);
-    await checkPage('22-11-federation-result');
+    await checkPage('22-13-federation-result');
   });
 
   it('logged no console errors and axe found no serious violations on any page', () => {
