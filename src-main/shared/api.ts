@@ -34,6 +34,7 @@ import {
 } from './apiSchemas.js';
 import {
   AdapterExportRequestSchema,
+  FederationAggregateRequestSchema,
   FederationCreateRequestSchema,
   FederationSimulateRequestSchema,
   FederationSiteUpdateRequestSchema,
@@ -165,6 +166,7 @@ export const API_CALLS = {
   'federation.simulate': { request: FederationSimulateRequestSchema, response: JobSchema },
   'federation.create': { request: FederationCreateRequestSchema, response: JobSchema },
   'federation.siteUpdate': { request: FederationSiteUpdateRequestSchema, response: JobSchema },
+  'federation.aggregate': { request: FederationAggregateRequestSchema, response: JobSchema },
   'models.list': { request: empty, response: z.array(LibraryModelSchema) },
   'models.add': {
     request: z.object({ path: z.string().trim().min(1).max(4096) }).strict(),

@@ -188,3 +188,16 @@ export const FederationSiteUpdateRequestSchema = z
   .strict();
 
 export type FederationSiteUpdateRequest = z.input<typeof FederationSiteUpdateRequestSchema>;
+
+/** An air-gapped coordinator's round: the sites' update files in, the signed aggregate out. */
+export const FederationAggregateRequestSchema = z
+  .object({
+    /** The coordinator bundle folder the key ceremony wrote. */
+    coordinatorDir: z.string().trim().min(1).max(4096),
+    updateFiles: z.array(z.string().trim().min(1).max(4096)).min(1).max(100),
+    round: z.number().int().min(1).max(10_000),
+    outFile: z.string().trim().min(1).max(4096),
+  })
+  .strict();
+
+export type FederationAggregateRequest = z.input<typeof FederationAggregateRequestSchema>;

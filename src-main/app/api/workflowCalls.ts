@@ -21,7 +21,8 @@ type WorkflowCallName =
   | 'unlearn.status'
   | 'federation.simulate'
   | 'federation.create'
-  | 'federation.siteUpdate';
+  | 'federation.siteUpdate'
+  | 'federation.aggregate';
 
 function requireFinishedRun(store: Store, runId: number): RunRow {
   const run = store.runs.get(runId);
@@ -145,6 +146,15 @@ export function workflowCalls(session: EngineSession): CallImplementations<Workf
           outFile,
           stateDir: join(base, 'sites', name),
         },
+        null,
+      );
+    },
+    'federation.aggregate': ({ coordinatorDir, updateFiles, round, outFile }) => {
+      store();
+      return startJob(
+        'federation',
+        `Coordinator round ${round}: ${updateFiles.length} update file(s)`,
+        { kind: 'federation-aggregate', coordinatorDir, updateFiles, round, outFile },
         null,
       );
     },

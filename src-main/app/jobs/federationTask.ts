@@ -7,7 +7,16 @@
  * JSON for the screen; the folder is removed afterwards (it holds the sites' secret keys).
  */
 import { rmSync } from 'node:fs';
-import { createFederation, simulateFederation } from '../../federation/index.js';
+import {
+  aggregateRound,
+  createFederation,
+  exportAggregate,
+  importUpdate,
+  readCoordinatorBundle,
+  RoundCoordinator,
+  simulateFederation,
+} from '../../federation/index.js';
+import { isConfidantError, ConfidantError } from '../../shared/confidantError.js';
 import { createSimulationSites } from '../../federation/simulationSites.js';
 import type { JobResult, TaskContext } from './jobProtocol.js';
 
@@ -79,4 +88,54 @@ export async function runFederationInitTask(
     coordinatorDir: created.coordinatorDir,
     invitations: JSON.stringify(Object.fromEntries(created.invitations)),
   };
+}
+
+/**
+ * An air-gapped coordinator's round (`confidant fed import-update`, `aggregate`,
+ * `export-aggregate`): check and accept each site's signed update file, add the encrypted
+ * updates, and write the signed aggregate file for the sites. The coordinator never holds the
+ * key to decrypt either.
+ */
+export async function runAggregateTask(
+  spec: { coordinatorDir: string; updateFiles: readonly string[]; round: number; outFile: string },
+  context: TaskContext,
+): Promise<JobResult> {
+  const coordinator = new RoundCoordinator(
+    readCoordinatorBundle(spec.coordinatorDir),
+    {},
+    {
+      log: (line) => context.progress({ stage: 'coordinating', fraction: null, message: line }),
+    },
+  );
+  try {
+    for (const [i, file] of spec.updateFiles.entries()) {
+      context.progress({
+        stage: 'importing',
+        fraction: (0.6 * i) / spec.updateFiles.length,
+        message: `Checking ${file}`,
+      });
+      try {
+        await importUpdate(coordinator, file);
+      } catch (error) {
+        if (!isConfidantError(error)) throw error;
+        throw new ConfidantError(error.code, error.message, {
+          where: { file },
+          ...(error.options.hint ? { hint: error.options.hint } : {}),
+          cause: error,
+        });
+      }
+    }
+    context.progress({ stage: 'aggregating', fraction: 0.7, message: 'Adding the encrypted updates.' });
+    const stats = await aggregateRound(coordinator, spec.round);
+    const written = exportAggregate(coordinator, spec.round, spec.outFile);
+    return {
+      round: stats.round,
+      contributors: stats.contributors.join(', '),
+      totalExamples: stats.totalExamples,
+      bytes: written.bytes,
+      outFile: spec.outFile,
+    };
+  } finally {
+    coordinator.close();
+  }
 }

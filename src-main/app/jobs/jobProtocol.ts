@@ -104,6 +104,17 @@ export const FederationSiteUpdateJobSpecSchema = z
   })
   .strict();
 
+/** An air-gapped coordinator's round: import the sites' update files, aggregate, write the aggregate. */
+export const FederationAggregateJobSpecSchema = z
+  .object({
+    kind: z.literal('federation-aggregate'),
+    coordinatorDir: z.string().min(1),
+    updateFiles: z.array(z.string().min(1)).min(1),
+    round: z.number().int().positive(),
+    outFile: z.string().min(1),
+  })
+  .strict();
+
 export const JobSpecSchema = z.discriminatedUnion('kind', [
   TrainJobSpecSchema,
   AuditJobSpecSchema,
@@ -114,6 +125,7 @@ export const JobSpecSchema = z.discriminatedUnion('kind', [
   FederationJobSpecSchema,
   FederationInitJobSpecSchema,
   FederationSiteUpdateJobSpecSchema,
+  FederationAggregateJobSpecSchema,
 ]);
 export type JobSpec = z.infer<typeof JobSpecSchema>;
 

@@ -62,6 +62,10 @@ async function runJob(): Promise<JobResult> {
         const { runSiteUpdateTask } = await import('./federationSiteTask.js');
         return await runSiteUpdateTask(store, spec, context);
       }
+      case 'federation-aggregate': {
+        const { runAggregateTask } = await import('./federationTask.js');
+        return await runAggregateTask(spec, context);
+      }
     }
   } finally {
     store.close();

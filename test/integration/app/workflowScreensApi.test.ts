@@ -201,4 +201,30 @@ describe('adapter export and unlearning over the API', () => {
     );
     expect(again.error?.code).toBe('fed.replayed');
   });
+
+  it('an air-gapped coordinator imports the update file, aggregates and writes the signed aggregate', async () => {
+    const coordinatorDir = join(directory, 'federation', 'coordinator');
+    const outFile = join(directory, 'round-1.aggregate');
+    const missing = await finished(
+      await call('federation.aggregate', {
+        coordinatorDir,
+        updateFiles: [join(directory, 'nope.update')],
+        round: 1,
+        outFile,
+      }),
+    );
+    expect(missing.status).toBe('failed');
+    expect(missing.error?.message).toContain('nope.update');
+    const job = await finished(
+      await call('federation.aggregate', {
+        coordinatorDir,
+        updateFiles: [join(directory, 'leeds-round-1.update')],
+        round: 1,
+        outFile,
+      }),
+    );
+    expect(job.error).toBeUndefined();
+    expect(job.result).toMatchObject({ round: 1, contributors: 'leeds', outFile });
+    expect(existsSync(outFile)).toBe(true);
+  });
 });
