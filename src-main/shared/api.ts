@@ -37,6 +37,7 @@ import {
   FederationAggregateRequestSchema,
   FederationCreateRequestSchema,
   FederationSimulateRequestSchema,
+  FederationSiteApplyRequestSchema,
   FederationSiteUpdateRequestSchema,
   LibraryModelSchema,
   SubjectLookupSchema,
@@ -167,6 +168,7 @@ export const API_CALLS = {
   'federation.create': { request: FederationCreateRequestSchema, response: JobSchema },
   'federation.siteUpdate': { request: FederationSiteUpdateRequestSchema, response: JobSchema },
   'federation.aggregate': { request: FederationAggregateRequestSchema, response: JobSchema },
+  'federation.siteApply': { request: FederationSiteApplyRequestSchema, response: JobSchema },
   'models.list': { request: empty, response: z.array(LibraryModelSchema) },
   'models.add': {
     request: z.object({ path: z.string().trim().min(1).max(4096) }).strict(),

@@ -201,3 +201,15 @@ export const FederationAggregateRequestSchema = z
   .strict();
 
 export type FederationAggregateRequest = z.input<typeof FederationAggregateRequestSchema>;
+
+/** An air-gapped site's "apply the round's aggregate" form. */
+export const FederationSiteApplyRequestSchema = z
+  .object({
+    invitationFile: z.string().trim().min(1).max(4096),
+    passphrase: z.string().min(1).max(1024),
+    datasetId: IdSchema,
+    aggregateFile: z.string().trim().min(1).max(4096),
+  })
+  .strict();
+
+export type FederationSiteApplyRequest = z.input<typeof FederationSiteApplyRequestSchema>;

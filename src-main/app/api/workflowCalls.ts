@@ -22,7 +22,8 @@ type WorkflowCallName =
   | 'federation.simulate'
   | 'federation.create'
   | 'federation.siteUpdate'
-  | 'federation.aggregate';
+  | 'federation.aggregate'
+  | 'federation.siteApply';
 
 function requireFinishedRun(store: Store, runId: number): RunRow {
   const run = store.runs.get(runId);
@@ -43,6 +44,24 @@ function defaultExportDir(session: EngineSession, run: RunRow, merged: boolean):
     'exports',
     `run-${run.id}-${merged ? 'merged' : 'adapter'}-${stamp}`,
   );
+}
+
+/** The run configuration of a site's local DP-SGD training (the bundled model, its dataset). */
+function siteRunConfig(
+  datasetId: number,
+  backend: string,
+  options: { steps: number; noiseMultiplier: number; maxSequenceLength: number; expectedBatchSize: number },
+): Record<string, unknown> {
+  return {
+    model: 'bundled',
+    dataset: { id: String(datasetId) },
+    privacy: { mode: 'noise-multiplier', noiseMultiplier: options.noiseMultiplier },
+    expectedBatchSize: options.expectedBatchSize,
+    steps: options.steps,
+    microBatchSize: Math.min(8, options.expectedBatchSize),
+    maxSequenceLength: options.maxSequenceLength,
+    backend,
+  };
 }
 
 export function workflowCalls(session: EngineSession): CallImplementations<WorkflowCallName> {
@@ -132,16 +151,7 @@ export function workflowCalls(session: EngineSession): CallImplementations<Workf
           kind: 'federation-site-update',
           invitationFile: request.invitationFile,
           passphrase: request.passphrase,
-          config: {
-            model: 'bundled',
-            dataset: { id: String(dataset.id) },
-            privacy: { mode: 'noise-multiplier', noiseMultiplier: request.noiseMultiplier },
-            expectedBatchSize: request.expectedBatchSize,
-            steps: request.steps,
-            microBatchSize: Math.min(8, request.expectedBatchSize),
-            maxSequenceLength: request.maxSequenceLength,
-            backend: session.backend,
-          },
+          config: siteRunConfig(dataset.id, session.backend, request),
           round: request.round,
           outFile,
           stateDir: join(base, 'sites', name),
@@ -155,6 +165,34 @@ export function workflowCalls(session: EngineSession): CallImplementations<Workf
         'federation',
         `Coordinator round ${round}: ${updateFiles.length} update file(s)`,
         { kind: 'federation-aggregate', coordinatorDir, updateFiles, round, outFile },
+        null,
+      );
+    },
+    'federation.siteApply': (request) => {
+      const dataset = store().datasets.get(request.datasetId);
+      if (!dataset || dataset.status !== 'complete') {
+        throw new ConfidantError('dataset.not-found', `There is no complete dataset ${request.datasetId}.`, {
+          hint: 'Pick this site’s dataset on the Data screen.',
+        });
+      }
+      const name = basename(request.invitationFile).replace(/\.[^.]*$/, '');
+      return startJob(
+        'federation',
+        `Site applies the aggregate ${basename(request.aggregateFile)}`,
+        {
+          kind: 'federation-site-apply',
+          invitationFile: request.invitationFile,
+          passphrase: request.passphrase,
+          // only the adapter's start matters here: the model and LoRA shape of the site's training
+          config: siteRunConfig(dataset.id, session.backend, {
+            steps: 1,
+            noiseMultiplier: 1,
+            maxSequenceLength: 64,
+            expectedBatchSize: 8,
+          }),
+          aggregateFile: request.aggregateFile,
+          stateDir: join(session.dataDirectory.path, 'federation', 'sites', name),
+        },
         null,
       );
     },

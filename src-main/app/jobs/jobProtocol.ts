@@ -115,6 +115,18 @@ export const FederationAggregateJobSpecSchema = z
   })
   .strict();
 
+/** An air-gapped site applies a round's signed aggregate (decrypts it with its key). */
+export const FederationSiteApplyJobSpecSchema = z
+  .object({
+    kind: z.literal('federation-site-apply'),
+    invitationFile: z.string().min(1),
+    passphrase: z.string().min(1),
+    config: z.unknown(),
+    aggregateFile: z.string().min(1),
+    stateDir: z.string().min(1),
+  })
+  .strict();
+
 export const JobSpecSchema = z.discriminatedUnion('kind', [
   TrainJobSpecSchema,
   AuditJobSpecSchema,
@@ -126,6 +138,7 @@ export const JobSpecSchema = z.discriminatedUnion('kind', [
   FederationInitJobSpecSchema,
   FederationSiteUpdateJobSpecSchema,
   FederationAggregateJobSpecSchema,
+  FederationSiteApplyJobSpecSchema,
 ]);
 export type JobSpec = z.infer<typeof JobSpecSchema>;
 

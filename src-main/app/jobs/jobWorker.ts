@@ -66,6 +66,10 @@ async function runJob(): Promise<JobResult> {
         const { runAggregateTask } = await import('./federationTask.js');
         return await runAggregateTask(spec, context);
       }
+      case 'federation-site-apply': {
+        const { runSiteApplyTask } = await import('./federationSiteTask.js');
+        return await runSiteApplyTask(store, spec, context);
+      }
     }
   } finally {
     store.close();

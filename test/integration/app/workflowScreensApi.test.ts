@@ -227,4 +227,19 @@ describe('adapter export and unlearning over the API', () => {
     expect(job.result).toMatchObject({ round: 1, contributors: 'leeds', outFile });
     expect(existsSync(outFile)).toBe(true);
   });
+
+  it('the air-gapped site applies the signed aggregate once: its global adapter for the next round', async () => {
+    const request = {
+      invitationFile: invitations['leeds']!,
+      passphrase: 'a long invitation passphrase',
+      datasetId,
+      aggregateFile: join(directory, 'round-1.aggregate'),
+    };
+    const job = await finished(await call('federation.siteApply', request));
+    expect(job.error).toBeUndefined();
+    expect(job.result).toMatchObject({ siteId: 'leeds', round: 1, contributors: 'leeds', contributed: true });
+    expect(Number(job.result!.epsilon)).toBeGreaterThan(0);
+    const again = await finished(await call('federation.siteApply', request));
+    expect(again.error?.code).toBe('fed.replayed');
+  });
 });
