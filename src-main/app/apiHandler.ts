@@ -11,6 +11,8 @@ import type { CallImplementations } from './api/callImplementations.js';
 import { dataCalls } from './api/dataCalls.js';
 import { jobCalls } from './api/jobCalls.js';
 import { storeCalls } from './api/storeCalls.js';
+import { workflowCalls } from './api/workflowCalls.js';
+import { modelLibraryCalls } from './api/modelLibraryCalls.js';
 import { EngineSession, type SessionOptions } from './engineSession.js';
 
 export type ApiContext = SessionOptions;
@@ -32,6 +34,8 @@ export function createApiHandler(
     ...storeCalls(session),
     ...dataCalls(session),
     ...jobCalls(session),
+    ...workflowCalls(session),
+    ...modelLibraryCalls(session),
   };
   const lookup = implementations as unknown as Record<ApiCallName, (request: unknown) => unknown>;
 

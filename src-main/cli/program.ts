@@ -17,6 +17,7 @@ import { registerFed } from './commands/fed.js';
 import { registerTrain } from './commands/train.js';
 import { registerUnlearn } from './commands/unlearn.js';
 import { registerReport } from './commands/report.js';
+import { registerAdapter } from './commands/adapter.js';
 
 export function buildProgram(): Command {
   const program = new Command('confidant')
@@ -40,6 +41,7 @@ export function buildProgram(): Command {
   registerTrain(program);
   registerUnlearn(program);
   registerReport(program);
+  registerAdapter(program);
   return program;
 }
 

@@ -11,3 +11,5 @@ export {
 } from './peftFormat.js';
 export { mergeAdapter } from './mergeAdapter.js';
 export { averageAdapters } from './averageAdapters.js';
+export { adapterModelCard, sizeClass } from './modelCard.js';
+export type { CardVerdict, ModelCardInput } from './modelCard.js';

@@ -32,6 +32,18 @@ import {
   UnlockRequestSchema,
   VerifySourceSchema,
 } from './apiSchemas.js';
+import {
+  AdapterExportRequestSchema,
+  FederationAggregateRequestSchema,
+  FederationCreateRequestSchema,
+  FederationSimulateRequestSchema,
+  FederationSiteApplyRequestSchema,
+  FederationSiteUpdateRequestSchema,
+  LibraryModelSchema,
+  SubjectLookupSchema,
+  UnlearnRequestSchema,
+  UnlearningStatusSchema,
+} from './workflowSchemas.js';
 
 const empty = z.object({}).strict();
 const name = z.string().trim().min(1).max(120);
@@ -143,6 +155,29 @@ export const API_CALLS = {
     response: SettingsSchema,
   },
   'settings.probeBackends': { request: empty, response: z.array(BackendProbeSchema) },
+
+  // adapter export and unlearning (issue #22; src-main/app/api/workflowCalls.ts)
+  'adapter.export': { request: AdapterExportRequestSchema, response: JobSchema },
+  'unlearn.findSubject': {
+    request: z.object({ runId: IdSchema, subjectId: z.string().trim().min(1).max(128) }).strict(),
+    response: SubjectLookupSchema,
+  },
+  'unlearn.start': { request: UnlearnRequestSchema, response: JobSchema },
+  'unlearn.status': { request: z.object({ runId: IdSchema }).strict(), response: UnlearningStatusSchema },
+  'federation.simulate': { request: FederationSimulateRequestSchema, response: JobSchema },
+  'federation.create': { request: FederationCreateRequestSchema, response: JobSchema },
+  'federation.siteUpdate': { request: FederationSiteUpdateRequestSchema, response: JobSchema },
+  'federation.aggregate': { request: FederationAggregateRequestSchema, response: JobSchema },
+  'federation.siteApply': { request: FederationSiteApplyRequestSchema, response: JobSchema },
+  'models.list': { request: empty, response: z.array(LibraryModelSchema) },
+  'models.add': {
+    request: z.object({ path: z.string().trim().min(1).max(4096) }).strict(),
+    response: z.array(LibraryModelSchema),
+  },
+  'models.remove': {
+    request: z.object({ path: z.string().min(1).max(4096) }).strict(),
+    response: z.array(LibraryModelSchema),
+  },
 } as const;
 
 export type ApiCallName = keyof typeof API_CALLS;

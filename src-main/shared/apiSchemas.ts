@@ -178,7 +178,15 @@ export const TrainRequestSchema = z
   })
   .strict();
 
-export const JobKindSchema = z.enum(['train', 'audit', 'report', 'generate']);
+export const JobKindSchema = z.enum([
+  'train',
+  'audit',
+  'report',
+  'generate',
+  'export',
+  'unlearn',
+  'federation',
+]);
 export const JobStatusSchema = z.enum(['running', 'succeeded', 'failed', 'cancelled']);
 
 export const ApiErrorSchema = z.object({

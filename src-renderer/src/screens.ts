@@ -12,6 +12,7 @@ export const SCREENS: readonly Screen[] = [
   { id: 'train', title: 'Train', summary: 'Fine-tune with a privacy guarantee you choose.' },
   { id: 'federation', title: 'Federation', summary: 'Train across hospitals with encrypted updates.' },
   { id: 'audit', title: 'Audit', summary: 'Attack the model to see what it leaks.' },
+  { id: 'unlearning', title: 'Unlearning', summary: 'Forget a patient from a trained model, with proof.' },
   { id: 'reports', title: 'Reports', summary: 'Export and verify signed PDF audit reports.' },
   { id: 'playground', title: 'Playground', summary: 'Generate text with a model and adapter.' },
   { id: 'settings', title: 'Settings', summary: 'Backend, storage location, air-gapped status.' },

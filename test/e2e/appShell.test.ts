@@ -49,6 +49,7 @@ describe('app shell', () => {
       'Train',
       'Federation',
       'Audit',
+      'Unlearning',
       'Reports',
       'Playground',
       'Settings',

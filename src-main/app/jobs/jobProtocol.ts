@@ -45,11 +45,100 @@ export const GenerateJobSpecSchema = z
   })
   .strict();
 
+/** A run's adapter written out of the store (src-main/report/runAdapterExport.ts). */
+export const ExportJobSpecSchema = z
+  .object({
+    kind: z.literal('export'),
+    runId: z.number().int().positive(),
+    outDir: z.string().min(1),
+    merged: z.boolean(),
+  })
+  .strict();
+
+/** Patients forgotten by a run (src-main/train/unlearning/unlearn.ts). */
+export const UnlearnJobSpecSchema = z
+  .object({
+    kind: z.literal('unlearn'),
+    runId: z.number().int().positive(),
+    subjects: z.array(z.string().min(1)).min(1),
+    method: z.enum(['retrain', 'shard', 'gradient-ascent']),
+    maxSteps: z.number().int().positive().optional(),
+  })
+  .strict();
+
+/** A simulated federation on loopback (src-main/federation/federationSimulation.ts). */
+export const FederationJobSpecSchema = z
+  .object({
+    kind: z.literal('federation'),
+    sites: z.number().int().min(2).max(26),
+    rounds: z.number().int().min(1).max(20),
+    trainer: z.enum(['dp', 'synthetic']),
+    /** An empty folder for the federation's files (keys, invitations, site stores). */
+    workDir: z.string().min(1),
+  })
+  .strict();
+
+/** The key ceremony of a new federation (src-main/federation/keyCeremony.ts). */
+export const FederationInitJobSpecSchema = z
+  .object({
+    kind: z.literal('federation-init'),
+    siteIds: z.array(z.string().min(1)).min(2),
+    outDir: z.string().min(1),
+    passphrase: z.string().min(8),
+    coordinatorHosts: z.array(z.string().min(1)).min(1),
+    coordinatorUrl: z.string().min(1).optional(),
+  })
+  .strict();
+
+/** An air-gapped site's update for one round, trained with DP-SGD on its dataset. */
+export const FederationSiteUpdateJobSpecSchema = z
+  .object({
+    kind: z.literal('federation-site-update'),
+    invitationFile: z.string().min(1),
+    passphrase: z.string().min(1),
+    /** A run configuration (src-main/train/runConfig.ts) for this site's local training. */
+    config: z.unknown(),
+    round: z.number().int().positive(),
+    outFile: z.string().min(1),
+    stateDir: z.string().min(1),
+  })
+  .strict();
+
+/** An air-gapped coordinator's round: import the sites' update files, aggregate, write the aggregate. */
+export const FederationAggregateJobSpecSchema = z
+  .object({
+    kind: z.literal('federation-aggregate'),
+    coordinatorDir: z.string().min(1),
+    updateFiles: z.array(z.string().min(1)).min(1),
+    round: z.number().int().positive(),
+    outFile: z.string().min(1),
+  })
+  .strict();
+
+/** An air-gapped site applies a round's signed aggregate (decrypts it with its key). */
+export const FederationSiteApplyJobSpecSchema = z
+  .object({
+    kind: z.literal('federation-site-apply'),
+    invitationFile: z.string().min(1),
+    passphrase: z.string().min(1),
+    config: z.unknown(),
+    aggregateFile: z.string().min(1),
+    stateDir: z.string().min(1),
+  })
+  .strict();
+
 export const JobSpecSchema = z.discriminatedUnion('kind', [
   TrainJobSpecSchema,
   AuditJobSpecSchema,
   ReportJobSpecSchema,
   GenerateJobSpecSchema,
+  ExportJobSpecSchema,
+  UnlearnJobSpecSchema,
+  FederationJobSpecSchema,
+  FederationInitJobSpecSchema,
+  FederationSiteUpdateJobSpecSchema,
+  FederationAggregateJobSpecSchema,
+  FederationSiteApplyJobSpecSchema,
 ]);
 export type JobSpec = z.infer<typeof JobSpecSchema>;
 

@@ -42,6 +42,34 @@ async function runJob(): Promise<JobResult> {
         const { runGenerateTask } = await import('./generateTask.js');
         return await runGenerateTask(store, spec, backend, context);
       }
+      case 'export': {
+        const { runAdapterExportTask } = await import('./adapterExportTask.js');
+        return await runAdapterExportTask(store, spec, context);
+      }
+      case 'unlearn': {
+        const { runUnlearnTask } = await import('./unlearnTask.js');
+        return await runUnlearnTask(store, spec, context);
+      }
+      case 'federation': {
+        const { runFederationTask } = await import('./federationTask.js');
+        return await runFederationTask(spec, context);
+      }
+      case 'federation-init': {
+        const { runFederationInitTask } = await import('./federationTask.js');
+        return await runFederationInitTask(spec, context);
+      }
+      case 'federation-site-update': {
+        const { runSiteUpdateTask } = await import('./federationSiteTask.js');
+        return await runSiteUpdateTask(store, spec, context);
+      }
+      case 'federation-aggregate': {
+        const { runAggregateTask } = await import('./federationTask.js');
+        return await runAggregateTask(spec, context);
+      }
+      case 'federation-site-apply': {
+        const { runSiteApplyTask } = await import('./federationSiteTask.js');
+        return await runSiteApplyTask(store, spec, context);
+      }
     }
   } finally {
     store.close();
