@@ -11,6 +11,7 @@ import type { FusedExecutor } from '../engine/webgpu/fusedExecutor.js';
 import type { LoraAdapter } from '../lora/index.js';
 import type { CausalLm } from '../model/index.js';
 import type { AdamWSettings, AdamWState } from './adamW.js';
+import type { Evaluation } from './evaluate.js';
 import { fusedExecutorSupport } from '../engine/webgpu/executorSupport.js';
 import { fusedExecutorFor } from './fusedExecutorBridge.js';
 import { packMicroBatches } from './microBatches.js';
@@ -49,7 +50,8 @@ export class FusedTrainingStep {
       loraDropout: options.adapter.options.dropout,
     });
     if (!support.fused) return undefined;
-    const longest = Math.max(8, ...options.examples.map((e) => e.ids.length));
+    let longest = 8;
+    for (const e of options.examples) longest = Math.max(longest, e.ids.length);
     const executor = await fusedExecutorFor(options.model, options.adapter, {
       rows: options.microBatchSize,
       maxTime: Math.ceil(longest / 8) * 8,
@@ -106,6 +108,24 @@ export class FusedTrainingStep {
     let lossSum = 0;
     losses.forEach((rows, i) => rows.slice(0, batches[i]!.examples.length).forEach((l) => (lossSum += l)));
     return { lossSum, tokens: examples.reduce((sum, e) => sum + e.ids.length - 1, 0) };
+  }
+
+  /**
+   * Evaluation loss and perplexity of the current adapter on held-out examples, as
+   * train/evaluate.ts computes them (token-weighted mean NLL), on the GPU.
+   */
+  async evaluate(examples: readonly TrainingExample[]): Promise<Evaluation> {
+    let nll = 0;
+    let tokens = 0;
+    for (const batch of packMicroBatches(examples, this.rows)) {
+      const lp = await this.executor.logProbs(batch);
+      batch.examples.forEach((e, r) => {
+        for (let t = 0; t + 1 < e.ids.length; t++) nll -= lp[r]![t]!;
+        tokens += e.ids.length - 1;
+      });
+    }
+    const loss = tokens === 0 ? Number.NaN : nll / tokens;
+    return { loss, perplexity: Math.exp(loss), tokens };
   }
 
   /** Copies the GPU's parameters and AdamW moments into the host arrays (in place). */

@@ -362,7 +362,7 @@ export async function train(options: TrainOptions): Promise<TrainResult> {
     adapter,
     backend: backend.name,
     microBatchSize: config.microBatchSize,
-    examples: data.train,
+    examples: [...data.train, ...data.evaluation],
     params,
     optimizer: { settings: optimizerSettings, state: optimizer.state },
   });
@@ -404,7 +404,9 @@ export async function train(options: TrainOptions): Promise<TrainResult> {
   };
   const evaluateNow = async (): Promise<void> => {
     await syncFused();
-    const result = await evaluate(model, data.evaluation, adapter.adapterMap(), evalBatch);
+    const result = fused
+      ? await fused.evaluate(data.evaluation)
+      : await evaluate(model, data.evaluation, adapter.adapterMap(), evalBatch);
     state.evalCurve.push({ step: state.step, loss: result.loss, perplexity: result.perplexity });
     if (state.bestEvalLoss === null || result.loss < state.bestEvalLoss - 1e-4) {
       state.bestEvalLoss = result.loss;

@@ -85,12 +85,12 @@ function source(v: MatmulVariant, split = false): string {
        let gn = col0 + n; let gk = k0 + kk;
        var val = 0.0;
        if (gn < p.n && gk < kEnd) { val = B[p.bOff + gn * p.ldb + gk]; }
-       Bs[kk * ${BN}u + n] = val;`
+       Bs[kk * ${BN + 1}u + n] = val;`
     : `let kk = idx / ${BN}u; let n = idx % ${BN}u;
        let gn = col0 + n; let gk = k0 + kk;
        var val = 0.0;
        if (gn < p.n && gk < kEnd) { val = B[p.bOff + gk * p.ldb + gn]; }
-       Bs[kk * ${BN}u + n] = val;`;
+       Bs[kk * ${BN + 1}u + n] = val;`;
   const epilogue: string[] = ['var y = acc[i][j] * p.alpha;'];
   if (v.bias) epilogue.push('y = y + bias[gn];');
   if (v.lora)
@@ -115,8 +115,9 @@ struct Params {
 @group(0) @binding(3) var<uniform> p: Params;
 ${extra.join('\n')}
 ${v.act !== 'none' ? GELU_WGSL : ''}
-var<workgroup> As: array<f32, ${BK * BM}>;
-var<workgroup> Bs: array<f32, ${BK * BN}>;
+// rows padded by one float: the tile stores walk K fastest, which would hit one bank
+var<workgroup> As: array<f32, ${BK * (BM + 1)}>;
+var<workgroup> Bs: array<f32, ${BK * (BN + 1)}>;
 
 @compute @workgroup_size(16, 16)
 fn main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(local_invocation_id) lid: vec3<u32>) {
@@ -133,7 +134,7 @@ fn main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(local_invocation_id) lid
         let gm = row0 + m; let gk = k0 + kk;
         var val = 0.0;
         if (gm < p.m && gk < kEnd) { val = A[p.aOff + gm * p.lda + gk]; }
-        As[kk * ${BM}u + m] = val;
+        As[kk * ${BM + 1}u + m] = val;
       }
       {
         ${loadB}
@@ -144,8 +145,8 @@ fn main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(local_invocation_id) lid
       var a: array<f32, 4>;
       var b: array<f32, 4>;
       for (var i = 0u; i < 4u; i = i + 1u) {
-        a[i] = As[kk * ${BM}u + lid.y * 4u + i];
-        b[i] = Bs[kk * ${BN}u + lid.x * 4u + i];
+        a[i] = As[kk * ${BM + 1}u + lid.y * 4u + i];
+        b[i] = Bs[kk * ${BN + 1}u + lid.x * 4u + i];
       }
       for (var i = 0u; i < 4u; i = i + 1u) {
         for (var j = 0u; j < 4u; j = j + 1u) {
