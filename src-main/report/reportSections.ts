@@ -37,15 +37,17 @@ export function datasetSection(w: PdfWriter, model: ReportModel): void {
   const { dataset } = model;
   w.section('The dataset');
   w.paragraph(
-    'The models were fine-tuned on the dataset below. Its fingerprint (SHA-256) identifies the exact ' +
-      'content: changing a single character of the data gives a different fingerprint.',
+    'The models were fine-tuned on the dataset below. Its fingerprint identifies the exact content: ' +
+      'changing a single character of the data gives a different fingerprint. It is keyed (HMAC-SHA-256 ' +
+      'under a secret held in the encrypted store), so only this store can recompute it: a plain hash ' +
+      'would let someone holding the other records test whether a guessed record is in the data.',
   );
   w.keyValues([
     ['Name', dataset.name],
     ['Records', formatInteger(dataset.records)],
     ['Patients', dataset.patients === null ? 'no patient identifier' : formatInteger(dataset.patients)],
   ]);
-  w.keyValues([['SHA-256', formatHash(dataset.sha256)]], { mono: true });
+  w.keyValues([['HMAC-SHA-256', formatHash(dataset.sha256)]], { mono: true });
   const scan = dataset.piiScan;
   w.subsection('Personal information found and removed');
   const action = {
@@ -112,6 +114,8 @@ export function modelSection(w: PdfWriter, model: ReportModel): void {
 
 function guaranteeSentence(run: ReportRun): string {
   const p = run.training.privacy;
+  const derived = run.training.derivedFrom;
+  if (derived) return `${run.training.runName}: ${derived.guarantee}`;
   if (!isPrivateRun(run) || p.epsilon === null) {
     return `${run.training.runName}: no differential privacy. Nothing bounds what the model can reveal about any ${p.privacyUnit}; only the attacks below say how much it does.`;
   }
@@ -187,8 +191,19 @@ export function trainingSection(w: PdfWriter, model: ReportModel, charts: Report
       ),
     ],
     ['Held-out perplexity', ...model.runs.map((r) => r.training.finalPerplexity.toFixed(2))],
-    ['Training time', ...model.runs.map((r) => formatSeconds(r.training.seconds))],
-    ['Tokens per second', ...model.runs.map((r) => formatInteger(r.training.tokensPerSecond))],
+    // null for DP runs: timing depends on the secret batch composition (not covered by ε)
+    [
+      'Training time',
+      ...model.runs.map((r) =>
+        r.training.seconds === null ? 'withheld (DP)' : formatSeconds(r.training.seconds),
+      ),
+    ],
+    [
+      'Tokens per second',
+      ...model.runs.map((r) =>
+        r.training.tokensPerSecond === null ? 'withheld (DP)' : formatInteger(r.training.tokensPerSecond),
+      ),
+    ],
   ]);
   w.subsection('Sanity checks');
   for (const run of model.runs) {

@@ -17,7 +17,7 @@
  * information that depends on training (an eval loss) happens after the checkpoint
  * covering it is committed.
  */
-import { createHash } from 'node:crypto';
+import { createHash, createHmac } from 'node:crypto';
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import * as tf from '@tensorflow/tfjs';
@@ -103,11 +103,19 @@ export function hashModelFolder(dir: string): string {
   return hash.digest('hex');
 }
 
-/** The dataset's content hash: SHA-256 over its records' content hashes in order. */
-function hashDataset(store: Store, datasetId: number): string {
-  const hash = createHash('sha256');
-  for (const r of store.records.iterate(datasetId)) hash.update(r.contentSha256);
-  return hash.digest('hex');
+/** The store secret that keys dataset fingerprints. */
+export const DATASET_FINGERPRINT_KEY = 'dataset-fingerprint-key';
+
+/**
+ * The dataset's fingerprint: HMAC-SHA-256, under a random key held in the encrypted store,
+ * over its records' content hashes in order. An unsalted hash would let anyone holding the
+ * other records test a candidate record against the report (issue 18); with the key, only
+ * this store can recompute it.
+ */
+export function datasetFingerprint(store: Store, datasetId: number): string {
+  const hmac = createHmac('sha256', store.secrets.ensure(DATASET_FINGERPRINT_KEY));
+  for (const r of store.records.iterate(datasetId)) hmac.update(r.contentSha256);
+  return hmac.digest('hex');
 }
 
 export async function train(options: TrainOptions): Promise<TrainResult> {
@@ -495,6 +503,7 @@ export async function train(options: TrainOptions): Promise<TrainResult> {
       lastEpsilonAt = performance.now();
     }
     const perStep = elapsed / Math.max(1, state.step - (resumed?.state.step ?? 0));
+    // DP: time and tokens per step reveal each secret batch's size; release neither
     emit({
       type: 'train.step',
       step: state.step,
@@ -502,8 +511,8 @@ export async function train(options: TrainOptions): Promise<TrainResult> {
       loss: trainLoss,
       learningRate: lr,
       epsilon: isPrivate ? lastEpsilon : null,
-      tokensPerSecond: elapsed > 0 ? tokensThisSession / elapsed : 0,
-      etaSeconds: perStep * (totalSteps - state.step),
+      tokensPerSecond: isPrivate ? null : elapsed > 0 ? tokensThisSession / elapsed : 0,
+      etaSeconds: isPrivate ? null : perStep * (totalSteps - state.step),
     });
     const epochEnd = config.evalEveryEpoch && state.step % stepsPerEpoch === 0;
     const kEnd = config.evalEverySteps !== undefined && state.step % config.evalEverySteps === 0;
@@ -578,7 +587,7 @@ export async function train(options: TrainOptions): Promise<TrainResult> {
     dataset: {
       id: dataset.id,
       name: dataset.name,
-      sha256: hashDataset(store, dataset.id),
+      sha256: datasetFingerprint(store, dataset.id),
       trainRecords: data.train.length,
       evalRecords: data.evaluation.length,
       trainUnits: units,
@@ -612,8 +621,8 @@ export async function train(options: TrainOptions): Promise<TrainResult> {
     },
     seed: config.seed,
     config: config as unknown as Record<string, unknown>,
-    seconds: state.seconds,
-    tokensPerSecond: state.seconds > 0 ? state.tokens / state.seconds : 0,
+    seconds: isPrivate ? null : state.seconds,
+    tokensPerSecond: isPrivate ? null : state.seconds > 0 ? state.tokens / state.seconds : 0,
   });
   store.runs.setSummary(run.id, summary);
   store.runs.setStatus(run.id, 'completed');
