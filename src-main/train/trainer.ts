@@ -21,9 +21,9 @@ import { createHash, createHmac } from 'node:crypto';
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import * as tf from '@tensorflow/tfjs';
-import { createAccountant } from '../accountants/index.js';
 import { PrivacyLedger } from '../dp/privacyLedger.js';
 import { privacySpent } from '../dp/privacySpent.js';
+import { calibrateSigmaToTarget, stepsWithinTarget } from '../dp/targetEpsilon.js';
 import { PoissonSampler } from '../dp/poissonSampler.js';
 import { cryptoRandomSource, type RandomSource } from '../dp/randomSource.js';
 import { LoraAdapter, defaultTargetModules } from '../lora/index.js';
@@ -172,27 +172,13 @@ export async function train(options: TrainOptions): Promise<TrainResult> {
     if (config.privacy.mode === 'noise-multiplier') {
       sigma = config.privacy.noiseMultiplier;
     } else {
-      const target = config.privacy.epsilon;
-      sigma = createAccountant(config.accountant).sigmaForTargetEpsilon(
-        target,
-        delta,
+      // one ε for calibration, display and charge: max(RDP, PRV)
+      sigma = calibrateSigmaToTarget(config.privacy.epsilon, delta, {
         samplingRate,
-        totalSteps,
-      );
-      const planned = (s: number) =>
-        privacySpent(
-          [
-            {
-              samplingRate,
-              noiseMultiplier: s,
-              clipNorm: config.clipNorm,
-              unitCount: units,
-              steps: totalSteps,
-            },
-          ],
-          delta!,
-        ).epsilon;
-      while (planned(sigma) > target) sigma *= 1.002; // the printed ε is max(RDP, PRV)
+        clipNorm: config.clipNorm,
+        unitCount: units,
+        steps: totalSteps,
+      });
     }
   }
 
@@ -361,6 +347,28 @@ export async function train(options: TrainOptions): Promise<TrainResult> {
       ledger: null,
     };
   }
+  // a target ε is a ceiling: steps charged before a cancel and run again after resume count
+  // twice, so the resumed run stops where the charged ledger reaches the target
+  let stepLimit = totalSteps;
+  const notes: string[] = [];
+  if (resumed && config.privacy.mode === 'target-epsilon') {
+    const charged = chargedSegments(store, run.id);
+    const chargedSteps = charged.reduce((n, seg) => n + seg.steps, 0);
+    if (chargedSteps > state.step) {
+      const step = { samplingRate, noiseMultiplier: sigma!, clipNorm: config.clipNorm, unitCount: units };
+      const target = config.privacy.epsilon;
+      stepLimit = state.step + stepsWithinTarget(charged, step, totalSteps - state.step, delta!, target);
+      if (stepLimit < totalSteps) {
+        const note =
+          `Resumed at step ${state.step} after ${chargedSteps} steps had been charged (the ${chargedSteps - state.step} ` +
+          `step(s) after the last checkpoint were run, charged, and are run again): to keep ε at or below the ` +
+          `target ${target}, the run stops after ${stepLimit} of its ${totalSteps} planned steps.`;
+        notes.push(note);
+        warnings.push(note);
+        store.auditLog.append('train', `run:${run.id}`, { event: 'target-ceiling', stepLimit, totalSteps });
+      }
+    }
+  }
   const assignParams = () => variables.forEach((v, k) => v.assign(tf.tensor(params[k]!, shapes[k]!)));
   assignParams();
   store.runs.setStatus(run.id, 'running');
@@ -408,14 +416,13 @@ export async function train(options: TrainOptions): Promise<TrainResult> {
   };
 
   const sampler = isPrivate ? new PoissonSampler(units, samplingRate, random) : null;
-  const rdp = createAccountant('rdp');
   const started = performance.now();
   const secondsBefore = state.seconds;
   let tokensThisSession = 0;
   let lastEpsilon: number | null = null;
   let lastEpsilonAt = -Infinity;
 
-  while (state.step < totalSteps && !state.earlyStopped) {
+  while (state.step < stepLimit && !state.earlyStopped) {
     const step = state.step;
     const batchUnits = sampler
       ? Array.from(sampler.sample())
@@ -495,11 +502,8 @@ export async function train(options: TrainOptions): Promise<TrainResult> {
     if (trainLoss !== null) state.trainCurve.push({ step: state.step, loss: trainLoss });
     const elapsed = (performance.now() - started) / 1000;
     state.seconds = secondsBefore + elapsed;
-    if (isPrivate && (performance.now() - lastEpsilonAt > 1000 || state.step === totalSteps)) {
-      lastEpsilon = rdp.epsilonOfHistory(
-        modelLedger!.history().map((s) => ({ q: s.samplingRate, sigma: s.noiseMultiplier, steps: s.steps })),
-        delta!,
-      );
+    if (isPrivate && (performance.now() - lastEpsilonAt > 1000 || state.step === stepLimit)) {
+      lastEpsilon = privacySpent(modelLedger!.history(), delta!).epsilon; // max(RDP, PRV), as charged
       lastEpsilonAt = performance.now();
     }
     const perStep = elapsed / Math.max(1, state.step - (resumed?.state.step ?? 0));
@@ -516,7 +520,7 @@ export async function train(options: TrainOptions): Promise<TrainResult> {
     });
     const epochEnd = config.evalEveryEpoch && state.step % stepsPerEpoch === 0;
     const kEnd = config.evalEverySteps !== undefined && state.step % config.evalEverySteps === 0;
-    if ((epochEnd || kEnd) && state.step < totalSteps) {
+    if ((epochEnd || kEnd) && state.step < stepLimit) {
       await evaluateNow();
       if (
         config.earlyStoppingPatience !== undefined &&
@@ -524,7 +528,7 @@ export async function train(options: TrainOptions): Promise<TrainResult> {
       ) {
         state.earlyStopped = true;
       }
-    } else if (state.step % config.checkpointEverySteps === 0 && state.step < totalSteps) {
+    } else if (state.step % config.checkpointEverySteps === 0 && state.step < stepLimit) {
       checkpoint();
     }
   }
@@ -623,6 +627,7 @@ export async function train(options: TrainOptions): Promise<TrainResult> {
     config: config as unknown as Record<string, unknown>,
     seconds: isPrivate ? null : state.seconds,
     tokensPerSecond: isPrivate ? null : state.seconds > 0 ? state.tokens / state.seconds : 0,
+    ...(notes.length > 0 ? { notes } : {}),
   });
   store.runs.setSummary(run.id, summary);
   store.runs.setStatus(run.id, 'completed');

@@ -26,7 +26,7 @@ export type TrainingEvent =
       /** Mean training loss of the batch; null for DP runs (see above). */
       loss: number | null;
       learningRate: number;
-      /** ε spent so far (RDP; the checkpoints report max(RDP, PRV)); null when non-private. */
+      /** ε spent so far: max(RDP, PRV), the ε that is charged; null when non-private. */
       epsilon: number | null;
       /**
        * Throughput and time left; null for DP runs: per-step time and token counts reveal the

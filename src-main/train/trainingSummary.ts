@@ -109,6 +109,8 @@ export const TrainingSummarySchema = z
           .strict(),
       )
       .optional(),
+    /** Why the run differs from its plan, in plain words (e.g. stopped early to keep a target ε after a resume). */
+    notes: z.array(z.string()).optional(),
     /**
      * A run derived from another without training (gradient-ascent unlearning): its parent,
      * the method, and the guarantee that holds for THIS adapter (the parent's ε does not).
