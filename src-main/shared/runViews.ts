@@ -6,7 +6,7 @@
  */
 import { z } from 'zod';
 
-const Verdict = z.enum(['pass', 'warn', 'fail']);
+const Verdict = z.enum(['pass', 'warn', 'fail', 'inconclusive']);
 const CurvePoint = z.looseObject({ step: z.number(), loss: z.number() });
 
 export const TrainingSummaryViewSchema = z.looseObject({

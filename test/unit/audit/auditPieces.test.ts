@@ -42,9 +42,10 @@ describe('verdicts', () => {
     expect(membershipVerdict(0.6, 0.1)).toBe('warn');
     expect(membershipVerdict(0.61, 0)).toBe('fail');
     expect(membershipVerdict(0.5, 0.2)).toBe('fail');
-    // with sample sizes: the AUC is judged by its lower 95% bound (Hanley & McNeil 1982:
-    // AUC 0.6 with 40 + 40 has SE ≈ 0.063), and TPR at 1% FPR needs ≥ 100 non-members
-    expect(membershipVerdict(0.6, 0.2, { members: 40, nonMembers: 40 })).toBe('pass');
+    // with sample sizes (issue 18): pass needs the UPPER 95% bound below the threshold
+    // (Hanley & McNeil 1982: AUC 0.6 with 40 + 40 has SE ≈ 0.063, interval ≈ [0.48, 0.72]),
+    // and TPR at 1% FPR needs ≥ 100 non-members: thin evidence is inconclusive, never a pass
+    expect(membershipVerdict(0.6, 0.2, { members: 40, nonMembers: 40 })).toBe('inconclusive');
     expect(membershipVerdict(0.6, 0.2, { members: 400, nonMembers: 400 })).toBe('fail');
     expect(membershipVerdict(0.9, 0, { members: 40, nonMembers: 40 })).toBe('fail');
     expect(canaryVerdict([1, 2], 8)).toBe('pass');
