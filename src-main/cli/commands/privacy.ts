@@ -163,12 +163,27 @@ export function registerPrivacy(program: Command): void {
     const delta = parseDelta(opts.delta);
     const mechanism = parseAccountant(opts.accountant);
     const conversion = parseConversion(opts.conversion);
-    const epsilon = withFlagNames(() => accountantFor(mechanism, conversion).epsilon(q, sigma, steps, delta));
+    // PRV never errors for a large ε (issue 18): when even a coarser mesh cannot evaluate it,
+    // the RDP value (also a valid upper bound) is returned, labelled as such
+    let used: Mechanism = mechanism;
+    let fallback: string | undefined;
+    const epsilon = withFlagNames(() => {
+      try {
+        return accountantFor(mechanism, conversion).epsilon(q, sigma, steps, delta);
+      } catch (error) {
+        if (!(isConfidantError(error) && error.code === 'accountant.prv-too-large')) throw error;
+        used = 'rdp';
+        fallback = `PRV could not evaluate this history (${error.message}); this is the RDP accountant's upper bound`;
+        return accountantFor('rdp', conversion).epsilon(q, sigma, steps, delta);
+      }
+    });
     process.stdout.write(
       opts.json
-        ? `${JSON.stringify({ epsilon, accountant: mechanism })}\n`
+        ? `${JSON.stringify({ epsilon, accountant: used, ...(fallback ? { fallback } : {}) })}\n`
         : `ε = ${epsilon.toFixed(4)} at δ = ${delta} after ${steps} steps with sampling rate q = ${q} and ` +
-            `noise multiplier σ = ${sigma} (${describeAccountant(mechanism, conversion)}).\n`,
+            `noise multiplier σ = ${sigma} (${describeAccountant(used, conversion)}).` +
+            (fallback ? ` Note: ${fallback}.` : '') +
+            '\n',
     );
   });
 
