@@ -41,8 +41,10 @@ import { privateGradient } from './privateGradient.js';
 import { resolveDelta, type RunConfig } from './runConfig.js';
 import { sanityChecks } from './sanityChecks.js';
 import {
+  budgetHolderId,
   chargedSegments,
   checkDatasetBudget,
+  familyBudget,
   nonPrivateRuns,
   pastCharges,
   runShard,
@@ -219,13 +221,14 @@ export async function train(options: TrainOptions): Promise<TrainResult> {
     store.audits.create({ runId: run.id, kind: TRAINING_MANIFEST_KIND, result: trainingManifestOf(data) });
   }
 
-  // budget: refuse before any step if the dataset cannot afford the run
-  const budgetRow = store.privacy.budget(dataset.id);
+  // budget: refuse before any step if the dataset (its family: copies share it) cannot afford the run
+  const holder = budgetHolderId(store, dataset.id);
+  const budgetRow = store.privacy.budget(holder);
   if (budgetRow) {
     let budget = { epsilon: budgetRow.epsilon, delta: budgetRow.delta };
     if (options.raiseBudgetTo !== undefined && options.raiseBudgetTo > budget.epsilon) {
-      store.privacy.setBudget(dataset.id, options.raiseBudgetTo, budget.delta);
-      store.auditLog.append('budget', `dataset:${dataset.id}`, {
+      store.privacy.setBudget(holder, options.raiseBudgetTo, budget.delta);
+      store.auditLog.append('budget', `dataset:${holder}`, {
         from: budget.epsilon,
         to: options.raiseBudgetTo,
         delta: budget.delta,
@@ -233,20 +236,24 @@ export async function train(options: TrainOptions): Promise<TrainResult> {
       });
       budget = { epsilon: options.raiseBudgetTo, delta: budget.delta };
     }
-    const refuse = (message: string, details: Record<string, number | string>) => {
+    const refuse = (message: string, details: Record<string, number | string>, hint: string) => {
       store.auditLog.append('train', `run:${run.id}`, { refused: true, dataset: dataset.id, ...details });
       if (options.resumeRunId === undefined) store.runs.setStatus(run.id, 'cancelled');
-      throw new ConfidantError('privacy.budget-exceeded', message, {
-        where: { field: 'privacy' },
-        hint:
-          'Train for fewer steps or with more noise (a smaller target ε), or raise the dataset budget explicitly ' +
-          'with --raise-budget <ε> (the change is recorded in the audit log).',
-      });
+      throw new ConfidantError('privacy.budget-exceeded', message, { where: { field: 'privacy' }, hint });
     };
-    if (!isPrivate || nonPrivateRuns(store, dataset.id, run.id).length > 0) {
+    // advice that works: raising cannot help when a non-private run made the ε unbounded
+    const removeBudget = `confidant privacy budget --dataset ${holder} --remove`;
+    const earlier = nonPrivateRuns(store, dataset.id, run.id);
+    if (!isPrivate || earlier.length > 0) {
       refuse(
-        `Dataset "${dataset.name}" has a privacy budget (ε = ${budget.epsilon}), and a non-private run ${isPrivate ? 'already used it, so its ε is unbounded' : 'would spend an unbounded ε'}.`,
+        `Dataset "${dataset.name}" has a privacy budget (ε = ${budget.epsilon}), and a non-private run ` +
+          (earlier.length > 0
+            ? `(run ${earlier.map((r) => r.id).join(', ')}) already used its data, so its ε is unbounded: no budget can be honoured on it any more.`
+            : 'would spend an unbounded ε.'),
         { reason: 'non-private' },
+        earlier.length > 0
+          ? `Raising the budget cannot help. To train anyway, remove the budget (\`${removeBudget}\`, recorded in the audit log); the dataset then carries no DP guarantee.`
+          : `Train with differential privacy ("privacy": {"mode": "target-epsilon", "epsilon": …}), or remove the budget (\`${removeBudget}\`, recorded in the audit log).`,
       );
     }
     const own = chargedSegments(store, run.id);
@@ -270,6 +277,8 @@ export async function train(options: TrainOptions): Promise<TrainResult> {
         `This run would bring the privacy spent on dataset "${dataset.name}" to ε = ${budgetCheck.afterRun.epsilon.toFixed(2)}, ` +
           `over its budget of ε = ${budget.epsilon} (δ = ${budget.delta}); earlier runs already spent ε = ${budgetCheck.spent.epsilon.toFixed(2)}.`,
         { planned: budgetCheck.afterRun.epsilon, budget: budget.epsilon },
+        'Train for fewer steps or with more noise (a smaller target ε), or raise the budget explicitly with ' +
+          `--raise-budget ${Math.ceil(budgetCheck.afterRun.epsilon * 100) / 100} (the change is recorded in the audit log).`,
       );
     }
   }
@@ -556,7 +565,7 @@ export async function train(options: TrainOptions): Promise<TrainResult> {
   const charged = chargedSegments(store, run.id);
   const spent = isPrivate ? privacySpent(charged, delta!) : null;
   let budgetAfter: TrainingSummary['privacy']['budget'] = null;
-  const budgetNow = store.privacy.budget(dataset.id);
+  const budgetNow = familyBudget(store, dataset.id);
   if (budgetNow && isPrivate) {
     const shard = runShard(run);
     const total = worstUnitSpent(
