@@ -115,6 +115,12 @@ export const EpsilonLowerBoundResultSchema = z
     verdict: VerdictSchema,
     /** Plain words: what the bound means here; loud when it exceeds the theoretical ε. */
     explanation: z.string(),
+    /** The largest bound m examples can ever give (all guesses right); absent before issue 18. */
+    ceiling: z.number().optional(),
+    /** False when the ceiling is below the theoretical ε: the audit could not have failed. */
+    informative: z.boolean().optional(),
+    /** Audit-grade number of canaries whose ceiling exceeds ε (when not informative). */
+    suggestedM: z.number().int().nullable().optional(),
   })
   .strict();
 

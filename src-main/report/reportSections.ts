@@ -223,7 +223,9 @@ export function epsilonSection(w: PdfWriter, model: ReportModel, charts: ReportC
     'The guarantee (theoretical ε) is an upper bound: the most any attacker could ever learn. The audit ' +
       'also measures a lower bound (empirical ε): privacy loss an actual attack proved, from one training run ' +
       'with randomly included audit examples (Steinke, Nasr & Jagielski 2023). The measured value must stay ' +
-      'below the guarantee; a measured value above it means a defect in training or accounting.',
+      'below the guarantee; a measured value above it means a defect in training or accounting. An audit ' +
+      'of m examples can never show more than a ceiling that grows with m: when that ceiling is below the ' +
+      'guarantee, the comparison could not have failed and the audit is "not informative".',
   );
   for (const run of model.runs) {
     const violation = epsilonBoundViolation(run);
@@ -242,6 +244,9 @@ export function epsilonSection(w: PdfWriter, model: ReportModel, charts: ReportC
       run.training.runName,
       formatEpsilon(run.training.privacy.epsilon),
       b ? b.epsilonLowerBound.toFixed(3) : '—',
+      b?.ceiling !== undefined
+        ? `${b.ceiling.toFixed(2)}${b.informative === false ? ' (not informative)' : ''}`
+        : '—',
       b ? `${formatInteger(b.correct)} / ${formatInteger(b.guesses)} of ${formatInteger(b.m)}` : '—',
       b ? `${formatPercent(b.confidence, 0)}, δ ${formatDelta(b.delta)}` : '—',
       verdictLabel(b?.verdict),
@@ -249,11 +254,12 @@ export function epsilonSection(w: PdfWriter, model: ReportModel, charts: ReportC
   });
   w.table(
     [
-      { header: 'Run', width: 0.22 },
-      { header: 'Guarantee ε', width: 0.16, align: 'right' },
-      { header: 'Measured ε ≥', width: 0.14, align: 'right' },
-      { header: 'Correct guesses / made, of m', width: 0.2, align: 'right' },
-      { header: 'Confidence', width: 0.16, align: 'right' },
+      { header: 'Run', width: 0.18 },
+      { header: 'Guarantee ε', width: 0.12, align: 'right' },
+      { header: 'Measured ε ≥', width: 0.12, align: 'right' },
+      { header: 'Most this audit can show', width: 0.16, align: 'right' },
+      { header: 'Correct guesses / made, of m', width: 0.16, align: 'right' },
+      { header: 'Confidence', width: 0.14, align: 'right' },
       { header: 'Verdict', width: 0.12 },
     ],
     rows,
