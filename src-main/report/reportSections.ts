@@ -156,7 +156,12 @@ export function privacySection(w: PdfWriter, model: ReportModel): void {
     ['Expected batch size', ...model.runs.map((r) => num(p(r).expectedBatchSize))],
     ['Steps', ...model.runs.map((r) => formatInteger(p(r).steps))],
     ['Privacy units in training', ...model.runs.map((r) => formatInteger(r.training.dataset.trainUnits))],
-    ['Accountant used to calibrate', ...model.runs.map((r) => p(r).accountant.toUpperCase())],
+    [
+      'σ calibrated on',
+      ...model.runs.map((r) =>
+        p(r).mode === 'target-epsilon' ? 'max(RDP, PRV), as charged' : 'given (no target)',
+      ),
+    ],
     [
       'Dataset budget: ε spent / total',
       ...model.runs.map((r) => {
@@ -171,6 +176,42 @@ export function privacySection(w: PdfWriter, model: ReportModel): void {
         return b ? b.remaining.toFixed(2) : '—';
       }),
     ],
+  ]);
+  for (const run of model.runs) {
+    for (const note of run.training.notes ?? [])
+      w.paragraph(`${run.training.runName}: ${note}`, { size: 9.5 });
+  }
+  coverageSubsection(w, model);
+}
+
+/** What ε covers and what it does not (issue 18): a signed report must not say more than is true. */
+function coverageSubsection(w: PdfWriter, model: ReportModel): void {
+  w.subsection('What ε covers, and what it does not');
+  w.paragraph(
+    'ε bounds what the trained adapter, and anything computed from the adapter alone (generated text, ' +
+      'attacks on the model), reveals about any one training unit. Everything else in this report was ' +
+      'computed from the data without noise and is NOT covered by ε:',
+  );
+  const recordLevel = model.runs.some((r) => isPrivateRun(r) && r.training.privacy.privacyUnit === 'record');
+  w.bullets([
+    'The evaluation split and the audit holdout: held-out loss and perplexity, the learning curves, and ' +
+      'early stopping (which chose when to stop from them) use those records directly.',
+    'The examples printed in the attack sections: extraction and PII-leakage examples quote training text ' +
+      '(redacted), and were chosen by looking at the data.',
+    'Counts: numbers of records, patients, training units, tokens and PII items found, and the PII scan ' +
+      'statistics.',
+    'The audit canaries and one-run auditing examples planted by Confidant (they are not patient data).',
+    'Choices made by looking at the data before training (hyperparameters, which runs to keep).',
+    'Training time and throughput: withheld for DP runs, because they reveal how many tokens each secret ' +
+      'batch held.',
+    'A model derived without training (gradient-ascent unlearning): its own run carries its own guarantee ' +
+      'text; the parent’s ε covers the parent’s adapter only.',
+    ...(recordLevel
+      ? [
+          'At record level, ε protects each note; a patient with k notes is protected only at about k·ε ' +
+            '(group privacy). Use patient-level privacy to protect patients.',
+        ]
+      : []),
   ]);
 }
 

@@ -88,9 +88,9 @@ function facts(run: ReportRun): string[] {
     out.push(
       `Strongest membership attack (${strongest.name}): AUC ${strongest.auc.toFixed(2)}` +
         (strongest.aucLower95 !== undefined && strongest.aucUpper95 !== undefined
-          ? ` (95% interval ${strongest.aucLower95.toFixed(2)}–${strongest.aucUpper95.toFixed(2)}`
+          ? ` (95% interval ${strongest.aucLower95.toFixed(2)}–${strongest.aucUpper95.toFixed(2)}, `
           : ' (') +
-        `, ${formatInteger(audit.membership.members)} members + ${formatInteger(audit.membership.nonMembers)} non-members; 0.50 = guessing); ` +
+        `${formatInteger(audit.membership.members)} members + ${formatInteger(audit.membership.nonMembers)} non-members; 0.50 = guessing); ` +
         `it finds ${formatPercent(strongest.tprAtFpr['0.01'])} of training records at a 1% false-alarm rate.`,
     );
   }
