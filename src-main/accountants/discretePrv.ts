@@ -21,6 +21,8 @@ export interface EpsilonBounds {
   lower: number;
   estimate: number;
   upper: number;
+  /** The ε error the bounds carry, when wider than the accountant's own (a coarser mesh for a large ε). */
+  epsError?: number;
 }
 
 /** Neumaier-compensated dot product. */

@@ -19,4 +19,4 @@ export { PrvAccountant, type PrvAccountantOptions } from './prv.js';
 export type { RdpConversion } from './rdpConversion.js';
 export type { EpsilonBounds } from './discretePrv.js';
 export { DEFAULT_RDP_ORDERS } from './sampledGaussianRdp.js';
-export { MAX_SIGMA } from './noiseCalibration.js';
+export { MAX_SIGMA, calibrateSigma, type CalibrationResult } from './noiseCalibration.js';

@@ -30,6 +30,8 @@ import { RdpAccountant } from './rdp.js';
 
 /** Largest grid we discretise on (memory ~ 100 bytes a point; ~1 s per million points). */
 export const MAX_DOMAIN_SIZE = 1 << 22;
+/** Widenings of the ε error tried before giving up (each shrinks the grid about 1.05×size/limit-fold). */
+const MAX_WIDENINGS = 8;
 
 export interface PrvAccountantOptions {
   /** Allowed error on ε (Opacus default 0.01). */
@@ -48,24 +50,37 @@ export class PrvAccountant implements Accountant {
     this.deltaErrorFraction = options.deltaErrorFraction ?? 1e-3;
   }
 
-  /** Lower bound, estimate and upper bound of ε (Gopi et al. Theorem 5.5). */
+  /**
+   * Lower bound, estimate and upper bound of ε (Gopi et al. Theorem 5.5). The mesh is the
+   * one Opacus uses for eps_error; when that grid would exceed MAX_DOMAIN_SIZE (ε of about
+   * 100 or more) the allowed ε error is widened until it fits: a coarser mesh whose bounds
+   * are still correct (Theorem 5.5 holds for any eps_error), only less tight. Never an error
+   * for a large ε (issue 18); `epsError` in the result says which error the bounds carry.
+   */
   epsilonBounds(history: readonly Segment[], delta: number): EpsilonBounds {
     validateHistory(history);
     validateDelta(delta);
     if (history.length === 0) return { lower: 0, estimate: 0, upper: 0 };
-    const epsError = this.epsError;
+    let epsError = this.epsError;
     const deltaError = delta * this.deltaErrorFraction;
     const total = history.reduce((n, s) => n + s.steps, 0);
-    const halfWidth = safeDomainSize(history, epsError, deltaError);
-    const mesh = epsError / Math.sqrt((total * Math.log(12 / deltaError)) / 2);
-    const domain = createAlignedDomain(-halfWidth, halfWidth, mesh);
-    if (domain.size > MAX_DOMAIN_SIZE) {
-      throw new ConfidantError(
-        'accountant.prv-too-large',
-        `the PRV accountant would need ${domain.size} grid points for this history (limit ${MAX_DOMAIN_SIZE}): ` +
-          `epsilon is too large (about ${halfWidth.toFixed(0)}) for a fine enough mesh`,
-        { where: { field: 'steps' }, hint: 'use the RDP accountant for such large epsilon' },
-      );
+    const domainFor = (error: number) => {
+      const halfWidth = safeDomainSize(history, error, deltaError);
+      const mesh = error / Math.sqrt((total * Math.log(12 / deltaError)) / 2);
+      return { halfWidth, domain: createAlignedDomain(-halfWidth, halfWidth, mesh) };
+    };
+    let { halfWidth, domain } = domainFor(epsError);
+    for (let widen = 0; domain.size > MAX_DOMAIN_SIZE; widen++) {
+      if (widen >= MAX_WIDENINGS || !Number.isFinite(halfWidth)) {
+        throw new ConfidantError(
+          'accountant.prv-too-large',
+          `the PRV accountant would need ${domain.size} grid points for this history (limit ${MAX_DOMAIN_SIZE}) ` +
+            `even with an ε error of ${epsError.toPrecision(3)}: epsilon is about ${halfWidth.toFixed(0)}`,
+          { where: { field: 'steps' }, hint: 'use the RDP accountant for such large epsilon' },
+        );
+      }
+      epsError *= (1.05 * domain.size) / MAX_DOMAIN_SIZE;
+      ({ halfWidth, domain } = domainFor(epsError));
     }
     assertDeltaResolvable(domain.size, delta, deltaError);
     const dprvs = history.map(({ q, sigma }) =>
@@ -75,7 +90,19 @@ export class PrvAccountant implements Accountant {
       dprvs,
       history.map((s) => s.steps),
     );
-    return epsilonBounds(composed, delta, deltaError, epsError);
+    const bounds = epsilonBounds(composed, delta, deltaError, epsError);
+    if (!Number.isFinite(bounds.upper)) {
+      // e^t overflows double precision for privacy losses t beyond about 709
+      throw new ConfidantError(
+        'accountant.prv-too-large',
+        `epsilon is about ${halfWidth.toFixed(0)}, beyond what the PRV accountant can evaluate in double precision (e^709)`,
+        {
+          where: { field: 'steps' },
+          hint: 'the RDP accountant gives a valid upper bound for such large epsilon',
+        },
+      );
+    }
+    return epsError === this.epsError ? bounds : { ...bounds, epsError };
   }
 
   epsilonOfHistory(history: readonly Segment[], delta: number): number {

@@ -6,7 +6,8 @@
  */
 import { z } from 'zod';
 
-export const VerdictSchema = z.enum(['pass', 'warn', 'fail']);
+/** inconclusive: the evidence (too few examples) can neither rule leakage out nor in. */
+export const VerdictSchema = z.enum(['pass', 'warn', 'fail', 'inconclusive']);
 export type Verdict = z.infer<typeof VerdictSchema>;
 
 /** A ROC curve down-sampled for charts (at most ~200 points, always keeping the ends). */
@@ -23,6 +24,11 @@ export const MembershipAttackSchema = z
     tprAtFpr: z.object({ '0.001': z.number(), '0.01': z.number(), '0.1': z.number() }).strict(),
     roc: RocPointsSchema,
     verdict: VerdictSchema,
+    /** 95% interval of the AUC (Hanley & McNeil) at the audit's sample sizes; absent in audits before issue 18. */
+    aucLower95: z.number().optional(),
+    aucUpper95: z.number().optional(),
+    /** Members (and as many non-members) that would settle the verdict at these values; null: never. */
+    neededPerSide: z.number().int().nullable().optional(),
   })
   .strict();
 
@@ -109,6 +115,12 @@ export const EpsilonLowerBoundResultSchema = z
     verdict: VerdictSchema,
     /** Plain words: what the bound means here; loud when it exceeds the theoretical ε. */
     explanation: z.string(),
+    /** The largest bound m examples can ever give (all guesses right); absent before issue 18. */
+    ceiling: z.number().optional(),
+    /** False when the ceiling is below the theoretical ε: the audit could not have failed. */
+    informative: z.boolean().optional(),
+    /** Audit-grade number of canaries whose ceiling exceeds ε (when not informative). */
+    suggestedM: z.number().int().nullable().optional(),
   })
   .strict();
 

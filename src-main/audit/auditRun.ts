@@ -130,7 +130,8 @@ export async function auditRun(
       options: {
         batchSize: Math.max(8, config.microBatchSize),
         seed: config.seed,
-        exposureExactLimit: options.exposureExactLimit ?? 1_000,
+        // small spaces (door codes, 10^4) are ranked exactly (issue 18)
+        exposureExactLimit: options.exposureExactLimit ?? 10_000,
         exposureSamples: options.exposureSamples ?? 500,
       },
       ...(options.onProgress ? { onProgress: options.onProgress } : {}),

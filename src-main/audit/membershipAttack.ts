@@ -13,7 +13,8 @@ import {
   type TextSignals,
 } from './membershipSignals.js';
 import { downsampleRoc } from './rocPoints.js';
-import { membershipVerdict, worstVerdict } from './verdicts.js';
+import { membershipEvidence } from './membershipEvidence.js';
+import { worstVerdict } from './verdicts.js';
 import type { Verdict } from './auditResult.js';
 
 export interface MembershipOutcome {
@@ -31,6 +32,12 @@ export function membershipAttacks(members: TextSignals, nonMembers: TextSignals)
   );
   const attacks = ATTACK_NAMES.map((name): MembershipAttack => {
     const m = membershipMetrics(memberScores[name], nonMemberScores[name]);
+    const evidence = membershipEvidence({
+      auc: m.auc,
+      members: memberScores[name].length,
+      nonMembers: nonMemberScores[name].length,
+      tprAt1Percent: m.tprAtFpr['0.01'],
+    });
     return {
       name,
       description: ATTACK_DESCRIPTIONS[name],
@@ -38,10 +45,10 @@ export function membershipAttacks(members: TextSignals, nonMembers: TextSignals)
       balancedAccuracy: m.balancedAccuracy,
       tprAtFpr: { ...m.tprAtFpr },
       roc: downsampleRoc(m.roc),
-      verdict: membershipVerdict(m.auc, m.tprAtFpr['0.01'], {
-        members: memberScores[name].length,
-        nonMembers: nonMemberScores[name].length,
-      }),
+      verdict: evidence.verdict,
+      aucLower95: evidence.aucLower95,
+      aucUpper95: evidence.aucUpper95,
+      neededPerSide: evidence.neededPerSide,
     };
   });
   const strongest = attacks.reduce((best, a) => (a.auc > best.auc ? a : best), attacks[0]!).name;

@@ -8,7 +8,7 @@
  * fingerprint of the signed report that backs these statements. Pure text: no I/O.
  */
 
-export type CardVerdict = 'pass' | 'warn' | 'fail';
+export type CardVerdict = 'pass' | 'warn' | 'fail' | 'inconclusive';
 
 export interface ModelCardInput {
   readonly runId: number;
@@ -73,7 +73,12 @@ function formatEpsilon(epsilon: number): string {
   return (Math.ceil(epsilon * factor) / factor).toFixed(digits);
 }
 
-const VERDICT_WORD: Record<CardVerdict, string> = { pass: 'PASS', warn: 'WARN', fail: 'FAIL' };
+const VERDICT_WORD: Record<CardVerdict, string> = {
+  pass: 'PASS',
+  warn: 'WARN',
+  fail: 'FAIL',
+  inconclusive: 'INCONCLUSIVE',
+};
 
 /** A YAML double-quoted scalar (JSON strings are valid YAML). */
 const yamlString = (s: string) => JSON.stringify(s);

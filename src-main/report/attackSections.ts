@@ -37,6 +37,19 @@ function examplesTable(
   }
 }
 
+/** "0.603 [0.483, 0.723] (43 + 43)": every AUC with its interval and counts (issue 18). */
+export function aucWithInterval(
+  a: { auc: number; aucLower95?: number | undefined; aucUpper95?: number | undefined },
+  members: number,
+  nonMembers: number,
+): string {
+  const interval =
+    a.aucLower95 !== undefined && a.aucUpper95 !== undefined
+      ? ` [${a.aucLower95.toFixed(3)}, ${a.aucUpper95.toFixed(3)}]`
+      : '';
+  return `${a.auc.toFixed(3)}${interval} (${formatInteger(members)} + ${formatInteger(nonMembers)})`;
+}
+
 export function attacksSection(w: PdfWriter, model: ReportModel, charts: ReportChartSvgs): void {
   w.newPage();
   w.section('The attacks');
@@ -65,25 +78,27 @@ export function attacksSection(w: PdfWriter, model: ReportModel, charts: ReportC
   });
   w.table(
     [
-      { header: 'Run', width: 0.17 },
-      { header: 'Attack', width: 0.13 },
-      { header: 'AUC', width: 0.08, align: 'right' },
-      { header: 'Balanced accuracy', width: 0.13, align: 'right' },
-      { header: 'TPR at 0.1% FPR', width: 0.12, align: 'right' },
-      { header: 'TPR at 1% FPR', width: 0.12, align: 'right' },
-      { header: 'TPR at 10% FPR', width: 0.12, align: 'right' },
-      { header: 'Verdict', width: 0.13 },
+      { header: 'Run', width: 0.14 },
+      { header: 'Attack', width: 0.1 },
+      { header: 'AUC [95% interval] (members + non-members)', width: 0.22, align: 'right' },
+      { header: 'Balanced accuracy', width: 0.1, align: 'right' },
+      { header: 'TPR at 0.1% FPR', width: 0.1, align: 'right' },
+      { header: 'TPR at 1% FPR', width: 0.1, align: 'right' },
+      { header: 'TPR at 10% FPR', width: 0.1, align: 'right' },
+      { header: 'Verdict', width: 0.14 },
     ],
     audited.flatMap((run) =>
       run.audit.membership.attacks.map((a) => [
         run.training.runName,
         a.name,
-        a.auc.toFixed(3),
+        aucWithInterval(a, run.audit.membership.members, run.audit.membership.nonMembers),
         a.balancedAccuracy.toFixed(3),
         formatPercent(a.tprAtFpr['0.001'], 2),
         formatPercent(a.tprAtFpr['0.01']),
         formatPercent(a.tprAtFpr['0.1']),
-        verdictLabel(a.verdict),
+        a.verdict === 'inconclusive' && a.neededPerSide
+          ? `INCONCLUSIVE (needs ≈ ${formatInteger(a.neededPerSide)} per side)`
+          : verdictLabel(a.verdict),
       ]),
     ),
   );

@@ -9,12 +9,13 @@ import { FONT_BOLD, FONT_MONO, FONT_REGULAR } from './reportFonts.js';
 
 type Doc = InstanceType<typeof PDFDocument>;
 
-export type CalloutTone = 'pass' | 'warn' | 'fail' | 'none' | 'info';
+export type CalloutTone = 'pass' | 'warn' | 'fail' | 'inconclusive' | 'none' | 'info';
 
 const TONES: Record<CalloutTone, { fill: string; stroke: string; text: string; label: string }> = {
   pass: { fill: '#e7f5ec', stroke: '#1b7f3b', text: '#0f4d24', label: 'PASS' },
   warn: { fill: '#fff4dc', stroke: '#b36b00', text: '#6b4000', label: 'WARNING' },
   fail: { fill: '#fde8e8', stroke: '#b3261e', text: '#7a1712', label: 'FAIL' },
+  inconclusive: { fill: '#f1eefa', stroke: '#5b4a9b', text: '#33275e', label: 'INCONCLUSIVE' },
   none: { fill: '#eeeeee', stroke: '#666666', text: '#333333', label: 'NOT AUDITED' },
   info: { fill: '#eaf2fb', stroke: '#2b5d9b', text: '#1d3f69', label: 'NOTE' },
 };

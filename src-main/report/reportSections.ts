@@ -37,15 +37,17 @@ export function datasetSection(w: PdfWriter, model: ReportModel): void {
   const { dataset } = model;
   w.section('The dataset');
   w.paragraph(
-    'The models were fine-tuned on the dataset below. Its fingerprint (SHA-256) identifies the exact ' +
-      'content: changing a single character of the data gives a different fingerprint.',
+    'The models were fine-tuned on the dataset below. Its fingerprint identifies the exact content: ' +
+      'changing a single character of the data gives a different fingerprint. It is keyed (HMAC-SHA-256 ' +
+      'under a secret held in the encrypted store), so only this store can recompute it: a plain hash ' +
+      'would let someone holding the other records test whether a guessed record is in the data.',
   );
   w.keyValues([
     ['Name', dataset.name],
     ['Records', formatInteger(dataset.records)],
     ['Patients', dataset.patients === null ? 'no patient identifier' : formatInteger(dataset.patients)],
   ]);
-  w.keyValues([['SHA-256', formatHash(dataset.sha256)]], { mono: true });
+  w.keyValues([['HMAC-SHA-256', formatHash(dataset.sha256)]], { mono: true });
   const scan = dataset.piiScan;
   w.subsection('Personal information found and removed');
   const action = {
@@ -112,6 +114,8 @@ export function modelSection(w: PdfWriter, model: ReportModel): void {
 
 function guaranteeSentence(run: ReportRun): string {
   const p = run.training.privacy;
+  const derived = run.training.derivedFrom;
+  if (derived) return `${run.training.runName}: ${derived.guarantee}`;
   if (!isPrivateRun(run) || p.epsilon === null) {
     return `${run.training.runName}: no differential privacy. Nothing bounds what the model can reveal about any ${p.privacyUnit}; only the attacks below say how much it does.`;
   }
@@ -152,7 +156,12 @@ export function privacySection(w: PdfWriter, model: ReportModel): void {
     ['Expected batch size', ...model.runs.map((r) => num(p(r).expectedBatchSize))],
     ['Steps', ...model.runs.map((r) => formatInteger(p(r).steps))],
     ['Privacy units in training', ...model.runs.map((r) => formatInteger(r.training.dataset.trainUnits))],
-    ['Accountant used to calibrate', ...model.runs.map((r) => p(r).accountant.toUpperCase())],
+    [
+      'σ calibrated on',
+      ...model.runs.map((r) =>
+        p(r).mode === 'target-epsilon' ? 'max(RDP, PRV), as charged' : 'given (no target)',
+      ),
+    ],
     [
       'Dataset budget: ε spent / total',
       ...model.runs.map((r) => {
@@ -167,6 +176,42 @@ export function privacySection(w: PdfWriter, model: ReportModel): void {
         return b ? b.remaining.toFixed(2) : '—';
       }),
     ],
+  ]);
+  for (const run of model.runs) {
+    for (const note of run.training.notes ?? [])
+      w.paragraph(`${run.training.runName}: ${note}`, { size: 9.5 });
+  }
+  coverageSubsection(w, model);
+}
+
+/** What ε covers and what it does not (issue 18): a signed report must not say more than is true. */
+function coverageSubsection(w: PdfWriter, model: ReportModel): void {
+  w.subsection('What ε covers, and what it does not');
+  w.paragraph(
+    'ε bounds what the trained adapter, and anything computed from the adapter alone (generated text, ' +
+      'attacks on the model), reveals about any one training unit. Everything else in this report was ' +
+      'computed from the data without noise and is NOT covered by ε:',
+  );
+  const recordLevel = model.runs.some((r) => isPrivateRun(r) && r.training.privacy.privacyUnit === 'record');
+  w.bullets([
+    'The evaluation split and the audit holdout: held-out loss and perplexity, the learning curves, and ' +
+      'early stopping (which chose when to stop from them) use those records directly.',
+    'The examples printed in the attack sections: extraction and PII-leakage examples quote training text ' +
+      '(redacted), and were chosen by looking at the data.',
+    'Counts: numbers of records, patients, training units, tokens and PII items found, and the PII scan ' +
+      'statistics.',
+    'The audit canaries and one-run auditing examples planted by Confidant (they are not patient data).',
+    'Choices made by looking at the data before training (hyperparameters, which runs to keep).',
+    'Training time and throughput: withheld for DP runs, because they reveal how many tokens each secret ' +
+      'batch held.',
+    'A model derived without training (gradient-ascent unlearning): its own run carries its own guarantee ' +
+      'text; the parent’s ε covers the parent’s adapter only.',
+    ...(recordLevel
+      ? [
+          'At record level, ε protects each note; a patient with k notes is protected only at about k·ε ' +
+            '(group privacy). Use patient-level privacy to protect patients.',
+        ]
+      : []),
   ]);
 }
 
@@ -187,8 +232,19 @@ export function trainingSection(w: PdfWriter, model: ReportModel, charts: Report
       ),
     ],
     ['Held-out perplexity', ...model.runs.map((r) => r.training.finalPerplexity.toFixed(2))],
-    ['Training time', ...model.runs.map((r) => formatSeconds(r.training.seconds))],
-    ['Tokens per second', ...model.runs.map((r) => formatInteger(r.training.tokensPerSecond))],
+    // null for DP runs: timing depends on the secret batch composition (not covered by ε)
+    [
+      'Training time',
+      ...model.runs.map((r) =>
+        r.training.seconds === null ? 'withheld (DP)' : formatSeconds(r.training.seconds),
+      ),
+    ],
+    [
+      'Tokens per second',
+      ...model.runs.map((r) =>
+        r.training.tokensPerSecond === null ? 'withheld (DP)' : formatInteger(r.training.tokensPerSecond),
+      ),
+    ],
   ]);
   w.subsection('Sanity checks');
   for (const run of model.runs) {
@@ -208,7 +264,9 @@ export function epsilonSection(w: PdfWriter, model: ReportModel, charts: ReportC
     'The guarantee (theoretical ε) is an upper bound: the most any attacker could ever learn. The audit ' +
       'also measures a lower bound (empirical ε): privacy loss an actual attack proved, from one training run ' +
       'with randomly included audit examples (Steinke, Nasr & Jagielski 2023). The measured value must stay ' +
-      'below the guarantee; a measured value above it means a defect in training or accounting.',
+      'below the guarantee; a measured value above it means a defect in training or accounting. An audit ' +
+      'of m examples can never show more than a ceiling that grows with m: when that ceiling is below the ' +
+      'guarantee, the comparison could not have failed and the audit is "not informative".',
   );
   for (const run of model.runs) {
     const violation = epsilonBoundViolation(run);
@@ -227,6 +285,9 @@ export function epsilonSection(w: PdfWriter, model: ReportModel, charts: ReportC
       run.training.runName,
       formatEpsilon(run.training.privacy.epsilon),
       b ? b.epsilonLowerBound.toFixed(3) : '—',
+      b?.ceiling !== undefined
+        ? `${b.ceiling.toFixed(2)}${b.informative === false ? ' (not informative)' : ''}`
+        : '—',
       b ? `${formatInteger(b.correct)} / ${formatInteger(b.guesses)} of ${formatInteger(b.m)}` : '—',
       b ? `${formatPercent(b.confidence, 0)}, δ ${formatDelta(b.delta)}` : '—',
       verdictLabel(b?.verdict),
@@ -234,11 +295,12 @@ export function epsilonSection(w: PdfWriter, model: ReportModel, charts: ReportC
   });
   w.table(
     [
-      { header: 'Run', width: 0.22 },
-      { header: 'Guarantee ε', width: 0.16, align: 'right' },
-      { header: 'Measured ε ≥', width: 0.14, align: 'right' },
-      { header: 'Correct guesses / made, of m', width: 0.2, align: 'right' },
-      { header: 'Confidence', width: 0.16, align: 'right' },
+      { header: 'Run', width: 0.18 },
+      { header: 'Guarantee ε', width: 0.12, align: 'right' },
+      { header: 'Measured ε ≥', width: 0.12, align: 'right' },
+      { header: 'Most this audit can show', width: 0.16, align: 'right' },
+      { header: 'Correct guesses / made, of m', width: 0.16, align: 'right' },
+      { header: 'Confidence', width: 0.14, align: 'right' },
       { header: 'Verdict', width: 0.12 },
     ],
     rows,

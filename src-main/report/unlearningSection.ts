@@ -24,9 +24,13 @@ function methodDetail(c: UnlearningCertificate): string {
   }
   if (c.method === 'retrain') return `The new adapter is run ${c.newRunId ?? '—'}.`;
   const ga = c.gradientAscent;
+  const derived =
+    c.newRunId !== null
+      ? ` The unlearned adapter is run ${c.newRunId}, derived from run ${c.runId}; run ${c.runId}'s adapter is unchanged, and its ε covers that adapter only.`
+      : '';
   return ga
-    ? `${ga.steps} gradient-ascent step(s); stopped because ${ga.stoppedBecause.replaceAll('-', ' ')}; loss on the forgotten records ${ga.forgetLossBefore.toFixed(3)} → ${ga.forgetLossAfter.toFixed(3)} nats/token.`
-    : '';
+    ? `${ga.steps} gradient-ascent step(s); stopped because ${ga.stoppedBecause.replaceAll('-', ' ')}; loss on the forgotten records ${ga.forgetLossBefore.toFixed(3)} → ${ga.forgetLossAfter.toFixed(3)} nats/token.${derived}`
+    : derived.trim();
 }
 
 export function unlearningSection(w: PdfWriter, model: ReportModel): void {

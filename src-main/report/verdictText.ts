@@ -53,6 +53,13 @@ function headline(run: ReportRun): { tone: VerdictTone; text: string } {
           ? 'The model leaked training data despite its privacy setting. Do not share it.'
           : 'The model leaked its training data. Do not share it beyond the people allowed to see that data.',
       };
+    case 'inconclusive':
+      return {
+        tone: 'inconclusive',
+        text: priv
+          ? 'The attacks had too few examples to tell whether the private model leaks: the guarantee above is what can be relied on; see the examples needed.'
+          : 'The attacks had too few examples to tell whether the model leaks, and it has no formal privacy guarantee: treat it as if it may leak.',
+      };
     default: {
       const never: never = audit.overall;
       throw new Error(`unknown verdict ${String(never)}`);
@@ -79,7 +86,11 @@ function facts(run: ReportRun): string[] {
     );
   if (strongest) {
     out.push(
-      `Strongest membership attack (${strongest.name}): AUC ${strongest.auc.toFixed(2)} (0.50 = guessing); ` +
+      `Strongest membership attack (${strongest.name}): AUC ${strongest.auc.toFixed(2)}` +
+        (strongest.aucLower95 !== undefined && strongest.aucUpper95 !== undefined
+          ? ` (95% interval ${strongest.aucLower95.toFixed(2)}–${strongest.aucUpper95.toFixed(2)}, `
+          : ' (') +
+        `${formatInteger(audit.membership.members)} members + ${formatInteger(audit.membership.nonMembers)} non-members; 0.50 = guessing); ` +
         `it finds ${formatPercent(strongest.tprAtFpr['0.01'])} of training records at a 1% false-alarm rate.`,
     );
   }

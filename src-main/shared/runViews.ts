@@ -6,7 +6,7 @@
  */
 import { z } from 'zod';
 
-const Verdict = z.enum(['pass', 'warn', 'fail']);
+const Verdict = z.enum(['pass', 'warn', 'fail', 'inconclusive']);
 const CurvePoint = z.looseObject({ step: z.number(), loss: z.number() });
 
 export const TrainingSummaryViewSchema = z.looseObject({
@@ -30,8 +30,8 @@ export const TrainingSummaryViewSchema = z.looseObject({
   finalEvalLoss: z.number(),
   finalPerplexity: z.number(),
   sanity: z.array(z.looseObject({ name: z.string(), passed: z.boolean(), detail: z.string() })),
-  seconds: z.number(),
-  tokensPerSecond: z.number(),
+  seconds: z.number().nullable(),
+  tokensPerSecond: z.number().nullable(),
 });
 
 const Section = z.looseObject({ verdict: Verdict });

@@ -9,6 +9,12 @@
  * (parallel composition, McSherry 2009, "Privacy Integrated Queries", Thm. 4). The ε spent
  * is that of the worst-off unit: every non-shard run, plus, for each partition, the runs
  * of the one shard that unit is in; the maximum is taken over all such combinations.
+ *
+ * Budgets follow the people, not the copy (issue 18): a redacted or pseudonymised dataset
+ * derived from another holds the same patients, and redaction does not remove what a model
+ * can learn about them. So a dataset's runs are those of its whole family (the root dataset
+ * and every dataset derived from it, at any depth), and its budget is the family's: held by
+ * the root (or, when only a derived copy was given one, the nearest one up the chain).
  */
 import { budgetCheckOf, type BudgetCheck, type DatasetBudget } from '../dp/privacyBudget.js';
 import type { LedgerSegment } from '../dp/privacyLedger.js';
@@ -36,9 +42,50 @@ export function chargedSegments(store: Store, runId: number): LedgerSegment[] {
   }));
 }
 
-/** Runs of the dataset, other than `excludeRunId`, that trained without privacy. */
+/** The root of a dataset's family: follow parentDatasetId up (cycles cannot occur; guarded anyway). */
+export function familyRootId(store: Store, datasetId: number): number {
+  let id = datasetId;
+  const seen = new Set<number>();
+  for (;;) {
+    seen.add(id);
+    const parent = store.datasets.get(id)?.parentDatasetId ?? null;
+    if (parent === null || seen.has(parent)) return id;
+    id = parent;
+  }
+}
+
+/** Every dataset of the family (the root and all datasets derived from it), root first. */
+export function familyDatasetIds(store: Store, datasetId: number): number[] {
+  const root = familyRootId(store, datasetId);
+  const all = store.datasets.list({ includeIncomplete: true });
+  return [root, ...all.filter((d) => d.id !== root && familyRootId(store, d.id) === root).map((d) => d.id)];
+}
+
+/** The dataset that holds the family's budget: the root, else the nearest ancestor-or-self with one. */
+export function budgetHolderId(store: Store, datasetId: number): number {
+  const root = familyRootId(store, datasetId);
+  if (store.privacy.budget(root)) return root;
+  let id: number | null = datasetId;
+  while (id !== null && id !== root) {
+    if (store.privacy.budget(id)) return id;
+    id = store.datasets.get(id)?.parentDatasetId ?? null;
+  }
+  return root;
+}
+
+/** The family's budget (see budgetHolderId). */
+export function familyBudget(store: Store, datasetId: number) {
+  return store.privacy.budget(budgetHolderId(store, datasetId));
+}
+
+/** Runs of the dataset's family (see above). */
+function familyRuns(store: Store, datasetId: number): RunRow[] {
+  return familyDatasetIds(store, datasetId).flatMap((id) => store.runs.listForDataset(id));
+}
+
+/** Runs of the dataset's family, other than `excludeRunId`, that trained without privacy. */
 export function nonPrivateRuns(store: Store, datasetId: number, excludeRunId?: number): RunRow[] {
-  return store.runs.listForDataset(datasetId).filter((r) => {
+  return familyRuns(store, datasetId).filter((r) => {
     if (r.id === excludeRunId || r.status === 'created' || r.status === 'cancelled') return false;
     return (JSON.parse(r.configJson) as { privacy?: { mode?: string } }).privacy?.mode === 'none';
   });
@@ -61,8 +108,7 @@ export function runShard(run: RunRow): RunCharge['shard'] {
 
 /** The charged ledgers of the dataset's runs (other than `excludeRunId`) that spent anything. */
 export function pastCharges(store: Store, datasetId: number, excludeRunId?: number): RunCharge[] {
-  return store.runs
-    .listForDataset(datasetId)
+  return familyRuns(store, datasetId)
     .filter((r) => r.id !== excludeRunId)
     .map((r): RunCharge => {
       const shard = runShard(r);
@@ -117,7 +163,7 @@ export interface DatasetBudgetStatus {
 }
 
 export function datasetBudgetStatus(store: Store, datasetId: number): DatasetBudgetStatus {
-  const budget = store.privacy.budget(datasetId);
+  const budget = familyBudget(store, datasetId);
   const nonPrivate = nonPrivateRuns(store, datasetId).length;
   const spent = budget ? worstUnitSpent(pastCharges(store, datasetId), budget.delta).epsilon : null;
   return {
@@ -125,7 +171,7 @@ export function datasetBudgetStatus(store: Store, datasetId: number): DatasetBud
     budget: budget ? { epsilon: budget.epsilon, delta: budget.delta } : null,
     spentEpsilon: nonPrivate > 0 ? null : spent,
     nonPrivateRuns: nonPrivate,
-    runs: store.runs.listForDataset(datasetId).length,
+    runs: familyRuns(store, datasetId).length,
   };
 }
 

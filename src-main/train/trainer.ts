@@ -17,13 +17,13 @@
  * information that depends on training (an eval loss) happens after the checkpoint
  * covering it is committed.
  */
-import { createHash } from 'node:crypto';
+import { createHash, createHmac } from 'node:crypto';
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import * as tf from '@tensorflow/tfjs';
-import { createAccountant } from '../accountants/index.js';
 import { PrivacyLedger } from '../dp/privacyLedger.js';
 import { privacySpent } from '../dp/privacySpent.js';
+import { calibrateSigmaToTarget, stepsWithinTarget } from '../dp/targetEpsilon.js';
 import { PoissonSampler } from '../dp/poissonSampler.js';
 import { cryptoRandomSource, type RandomSource } from '../dp/randomSource.js';
 import { LoraAdapter, defaultTargetModules } from '../lora/index.js';
@@ -42,8 +42,10 @@ import { privateGradient } from './privateGradient.js';
 import { resolveDelta, type RunConfig } from './runConfig.js';
 import { sanityChecks } from './sanityChecks.js';
 import {
+  budgetHolderId,
   chargedSegments,
   checkDatasetBudget,
+  familyBudget,
   nonPrivateRuns,
   pastCharges,
   runShard,
@@ -104,11 +106,19 @@ export function hashModelFolder(dir: string): string {
   return hash.digest('hex');
 }
 
-/** The dataset's content hash: SHA-256 over its records' content hashes in order. */
-function hashDataset(store: Store, datasetId: number): string {
-  const hash = createHash('sha256');
-  for (const r of store.records.iterate(datasetId)) hash.update(r.contentSha256);
-  return hash.digest('hex');
+/** The store secret that keys dataset fingerprints. */
+export const DATASET_FINGERPRINT_KEY = 'dataset-fingerprint-key';
+
+/**
+ * The dataset's fingerprint: HMAC-SHA-256, under a random key held in the encrypted store,
+ * over its records' content hashes in order. An unsalted hash would let anyone holding the
+ * other records test a candidate record against the report (issue 18); with the key, only
+ * this store can recompute it.
+ */
+export function datasetFingerprint(store: Store, datasetId: number): string {
+  const hmac = createHmac('sha256', store.secrets.ensure(DATASET_FINGERPRINT_KEY));
+  for (const r of store.records.iterate(datasetId)) hmac.update(r.contentSha256);
+  return hmac.digest('hex');
 }
 
 export async function train(options: TrainOptions): Promise<TrainResult> {
@@ -165,27 +175,13 @@ export async function train(options: TrainOptions): Promise<TrainResult> {
     if (config.privacy.mode === 'noise-multiplier') {
       sigma = config.privacy.noiseMultiplier;
     } else {
-      const target = config.privacy.epsilon;
-      sigma = createAccountant(config.accountant).sigmaForTargetEpsilon(
-        target,
-        delta,
+      // one ε for calibration, display and charge: max(RDP, PRV)
+      sigma = calibrateSigmaToTarget(config.privacy.epsilon, delta, {
         samplingRate,
-        totalSteps,
-      );
-      const planned = (s: number) =>
-        privacySpent(
-          [
-            {
-              samplingRate,
-              noiseMultiplier: s,
-              clipNorm: config.clipNorm,
-              unitCount: units,
-              steps: totalSteps,
-            },
-          ],
-          delta!,
-        ).epsilon;
-      while (planned(sigma) > target) sigma *= 1.002; // the printed ε is max(RDP, PRV)
+        clipNorm: config.clipNorm,
+        unitCount: units,
+        steps: totalSteps,
+      });
     }
   }
 
@@ -226,13 +222,14 @@ export async function train(options: TrainOptions): Promise<TrainResult> {
     store.audits.create({ runId: run.id, kind: TRAINING_MANIFEST_KIND, result: trainingManifestOf(data) });
   }
 
-  // budget: refuse before any step if the dataset cannot afford the run
-  const budgetRow = store.privacy.budget(dataset.id);
+  // budget: refuse before any step if the dataset (its family: copies share it) cannot afford the run
+  const holder = budgetHolderId(store, dataset.id);
+  const budgetRow = store.privacy.budget(holder);
   if (budgetRow) {
     let budget = { epsilon: budgetRow.epsilon, delta: budgetRow.delta };
     if (options.raiseBudgetTo !== undefined && options.raiseBudgetTo > budget.epsilon) {
-      store.privacy.setBudget(dataset.id, options.raiseBudgetTo, budget.delta);
-      store.auditLog.append('budget', `dataset:${dataset.id}`, {
+      store.privacy.setBudget(holder, options.raiseBudgetTo, budget.delta);
+      store.auditLog.append('budget', `dataset:${holder}`, {
         from: budget.epsilon,
         to: options.raiseBudgetTo,
         delta: budget.delta,
@@ -240,20 +237,24 @@ export async function train(options: TrainOptions): Promise<TrainResult> {
       });
       budget = { epsilon: options.raiseBudgetTo, delta: budget.delta };
     }
-    const refuse = (message: string, details: Record<string, number | string>) => {
+    const refuse = (message: string, details: Record<string, number | string>, hint: string) => {
       store.auditLog.append('train', `run:${run.id}`, { refused: true, dataset: dataset.id, ...details });
       if (options.resumeRunId === undefined) store.runs.setStatus(run.id, 'cancelled');
-      throw new ConfidantError('privacy.budget-exceeded', message, {
-        where: { field: 'privacy' },
-        hint:
-          'Train for fewer steps or with more noise (a smaller target ε), or raise the dataset budget explicitly ' +
-          'with --raise-budget <ε> (the change is recorded in the audit log).',
-      });
+      throw new ConfidantError('privacy.budget-exceeded', message, { where: { field: 'privacy' }, hint });
     };
-    if (!isPrivate || nonPrivateRuns(store, dataset.id, run.id).length > 0) {
+    // advice that works: raising cannot help when a non-private run made the ε unbounded
+    const removeBudget = `confidant privacy budget --dataset ${holder} --remove`;
+    const earlier = nonPrivateRuns(store, dataset.id, run.id);
+    if (!isPrivate || earlier.length > 0) {
       refuse(
-        `Dataset "${dataset.name}" has a privacy budget (ε = ${budget.epsilon}), and a non-private run ${isPrivate ? 'already used it, so its ε is unbounded' : 'would spend an unbounded ε'}.`,
+        `Dataset "${dataset.name}" has a privacy budget (ε = ${budget.epsilon}), and a non-private run ` +
+          (earlier.length > 0
+            ? `(run ${earlier.map((r) => r.id).join(', ')}) already used its data, so its ε is unbounded: no budget can be honoured on it any more.`
+            : 'would spend an unbounded ε.'),
         { reason: 'non-private' },
+        earlier.length > 0
+          ? `Raising the budget cannot help. To train anyway, remove the budget (\`${removeBudget}\`, recorded in the audit log); the dataset then carries no DP guarantee.`
+          : `Train with differential privacy ("privacy": {"mode": "target-epsilon", "epsilon": …}), or remove the budget (\`${removeBudget}\`, recorded in the audit log).`,
       );
     }
     const own = chargedSegments(store, run.id);
@@ -277,6 +278,8 @@ export async function train(options: TrainOptions): Promise<TrainResult> {
         `This run would bring the privacy spent on dataset "${dataset.name}" to ε = ${budgetCheck.afterRun.epsilon.toFixed(2)}, ` +
           `over its budget of ε = ${budget.epsilon} (δ = ${budget.delta}); earlier runs already spent ε = ${budgetCheck.spent.epsilon.toFixed(2)}.`,
         { planned: budgetCheck.afterRun.epsilon, budget: budget.epsilon },
+        'Train for fewer steps or with more noise (a smaller target ε), or raise the budget explicitly with ' +
+          `--raise-budget ${Math.ceil(budgetCheck.afterRun.epsilon * 100) / 100} (the change is recorded in the audit log).`,
       );
     }
   }
@@ -354,6 +357,28 @@ export async function train(options: TrainOptions): Promise<TrainResult> {
       ledger: null,
     };
   }
+  // a target ε is a ceiling: steps charged before a cancel and run again after resume count
+  // twice, so the resumed run stops where the charged ledger reaches the target
+  let stepLimit = totalSteps;
+  const notes: string[] = [];
+  if (resumed && config.privacy.mode === 'target-epsilon') {
+    const charged = chargedSegments(store, run.id);
+    const chargedSteps = charged.reduce((n, seg) => n + seg.steps, 0);
+    if (chargedSteps > state.step) {
+      const step = { samplingRate, noiseMultiplier: sigma!, clipNorm: config.clipNorm, unitCount: units };
+      const target = config.privacy.epsilon;
+      stepLimit = state.step + stepsWithinTarget(charged, step, totalSteps - state.step, delta!, target);
+      if (stepLimit < totalSteps) {
+        const note =
+          `Resumed at step ${state.step} after ${chargedSteps} steps had been charged (the ${chargedSteps - state.step} ` +
+          `step(s) after the last checkpoint were run, charged, and are run again): to keep ε at or below the ` +
+          `target ${target}, the run stops after ${stepLimit} of its ${totalSteps} planned steps.`;
+        notes.push(note);
+        warnings.push(note);
+        store.auditLog.append('train', `run:${run.id}`, { event: 'target-ceiling', stepLimit, totalSteps });
+      }
+    }
+  }
   const assignParams = () => adapter.setValues(params);
   assignParams();
   // the fused WebGPU executor keeps the adapter and AdamW state on the GPU between steps
@@ -419,14 +444,13 @@ export async function train(options: TrainOptions): Promise<TrainResult> {
   };
 
   const sampler = isPrivate ? new PoissonSampler(units, samplingRate, random) : null;
-  const rdp = createAccountant('rdp');
   const started = performance.now();
   const secondsBefore = state.seconds;
   let tokensThisSession = 0;
   let lastEpsilon: number | null = null;
   let lastEpsilonAt = -Infinity;
 
-  while (state.step < totalSteps && !state.earlyStopped) {
+  while (state.step < stepLimit && !state.earlyStopped) {
     const step = state.step;
     const batchUnits = sampler
       ? Array.from(sampler.sample())
@@ -529,14 +553,12 @@ export async function train(options: TrainOptions): Promise<TrainResult> {
     if (trainLoss !== null) state.trainCurve.push({ step: state.step, loss: trainLoss });
     const elapsed = (performance.now() - started) / 1000;
     state.seconds = secondsBefore + elapsed;
-    if (isPrivate && (performance.now() - lastEpsilonAt > 1000 || state.step === totalSteps)) {
-      lastEpsilon = rdp.epsilonOfHistory(
-        modelLedger!.history().map((s) => ({ q: s.samplingRate, sigma: s.noiseMultiplier, steps: s.steps })),
-        delta!,
-      );
+    if (isPrivate && (performance.now() - lastEpsilonAt > 1000 || state.step === stepLimit)) {
+      lastEpsilon = privacySpent(modelLedger!.history(), delta!).epsilon; // max(RDP, PRV), as charged
       lastEpsilonAt = performance.now();
     }
     const perStep = elapsed / Math.max(1, state.step - (resumed?.state.step ?? 0));
+    // DP: time and tokens per step reveal each secret batch's size; release neither
     emit({
       type: 'train.step',
       step: state.step,
@@ -544,12 +566,12 @@ export async function train(options: TrainOptions): Promise<TrainResult> {
       loss: trainLoss,
       learningRate: lr,
       epsilon: isPrivate ? lastEpsilon : null,
-      tokensPerSecond: elapsed > 0 ? tokensThisSession / elapsed : 0,
-      etaSeconds: perStep * (totalSteps - state.step),
+      tokensPerSecond: isPrivate ? null : elapsed > 0 ? tokensThisSession / elapsed : 0,
+      etaSeconds: isPrivate ? null : perStep * (totalSteps - state.step),
     });
     const epochEnd = config.evalEveryEpoch && state.step % stepsPerEpoch === 0;
     const kEnd = config.evalEverySteps !== undefined && state.step % config.evalEverySteps === 0;
-    if ((epochEnd || kEnd) && state.step < totalSteps) {
+    if ((epochEnd || kEnd) && state.step < stepLimit) {
       await evaluateNow();
       if (
         config.earlyStoppingPatience !== undefined &&
@@ -557,7 +579,7 @@ export async function train(options: TrainOptions): Promise<TrainResult> {
       ) {
         state.earlyStopped = true;
       }
-    } else if (state.step % config.checkpointEverySteps === 0 && state.step < totalSteps) {
+    } else if (state.step % config.checkpointEverySteps === 0 && state.step < stepLimit) {
       await syncFused();
       checkpoint();
     }
@@ -587,7 +609,7 @@ export async function train(options: TrainOptions): Promise<TrainResult> {
   const charged = chargedSegments(store, run.id);
   const spent = isPrivate ? privacySpent(charged, delta!) : null;
   let budgetAfter: TrainingSummary['privacy']['budget'] = null;
-  const budgetNow = store.privacy.budget(dataset.id);
+  const budgetNow = familyBudget(store, dataset.id);
   if (budgetNow && isPrivate) {
     const shard = runShard(run);
     const total = worstUnitSpent(
@@ -622,7 +644,7 @@ export async function train(options: TrainOptions): Promise<TrainResult> {
     dataset: {
       id: dataset.id,
       name: dataset.name,
-      sha256: hashDataset(store, dataset.id),
+      sha256: datasetFingerprint(store, dataset.id),
       trainRecords: data.train.length,
       evalRecords: data.evaluation.length,
       trainUnits: units,
@@ -656,8 +678,9 @@ export async function train(options: TrainOptions): Promise<TrainResult> {
     },
     seed: config.seed,
     config: config as unknown as Record<string, unknown>,
-    seconds: state.seconds,
-    tokensPerSecond: state.seconds > 0 ? state.tokens / state.seconds : 0,
+    seconds: isPrivate ? null : state.seconds,
+    tokensPerSecond: isPrivate ? null : state.seconds > 0 ? state.tokens / state.seconds : 0,
+    ...(notes.length > 0 ? { notes } : {}),
   });
   store.runs.setSummary(run.id, summary);
   store.runs.setStatus(run.id, 'completed');

@@ -128,6 +128,24 @@ export function loadTrainingData(
   if (labelled) {
     trainRecords = records.filter((r) => r.split === options.trainSplit);
     evalRecords = records.filter((r) => r.split === options.evalSplit);
+    if (options.privacyUnit === 'patient') {
+      // a patient is one unit: their records may not be split between training and evaluation
+      // (the eval loss would then measure the model on a patient it trained on, outside ε)
+      const trainPatients = new Set(trainRecords.map(unitKey));
+      const split = evalRecords.filter((r) => trainPatients.has(unitKey(r)));
+      if (split.length > 0) {
+        const first = split[0]!;
+        const patients = [...new Set(split.map((r) => r.subjectId))];
+        throw new ConfidantError(
+          'train.patient-split',
+          `${patients.length} patient(s) of dataset "${dataset.name}" have records in both the "${options.trainSplit}" and the "${options.evalSplit}" split (e.g. patient "${first.subjectId}", record ${first.id} at line ${first.sourceLine}); with patient-level privacy a patient's records must all be on one side.`,
+          {
+            where: { line: first.sourceLine, field: 'split' },
+            hint: 'Re-import with splits assigned per patient, or import without a split column (Confidant then splits whole patients itself).',
+          },
+        );
+      }
+    }
   } else {
     const keys = [...new Set(records.map(unitKey))];
     const evalKeys = new Set(pickFraction(keys, options.evalFractionWhenUnsplit ?? 0.1, options.seed + 1));

@@ -26,10 +26,14 @@ export type TrainingEvent =
       /** Mean training loss of the batch; null for DP runs (see above). */
       loss: number | null;
       learningRate: number;
-      /** ε spent so far (RDP; the checkpoints report max(RDP, PRV)); null when non-private. */
+      /** ε spent so far: max(RDP, PRV), the ε that is charged; null when non-private. */
       epsilon: number | null;
-      tokensPerSecond: number;
-      etaSeconds: number;
+      /**
+       * Throughput and time left; null for DP runs: per-step time and token counts reveal the
+       * size of each secret Poisson batch, which the accountant does not cover.
+       */
+      tokensPerSecond: number | null;
+      etaSeconds: number | null;
     }
   | { type: 'train.eval'; step: number; loss: number; perplexity: number }
   | { type: 'train.checkpoint'; step: number; checkpointId: number; epsilon: number | null }

@@ -90,8 +90,12 @@ export const TrainingSummarySchema = z
     seed: z.number().int(),
     /** The validated run configuration. */
     config: z.record(z.string(), z.unknown()),
-    seconds: z.number(),
-    tokensPerSecond: z.number(),
+    /**
+     * Wall-clock time and throughput; null for a DP run: they depend on how many tokens each
+     * step's secret Poisson batch held, which the accountant does not cover (issue 18).
+     */
+    seconds: z.number().nullable(),
+    tokensPerSecond: z.number().nullable(),
     /** A sharded (SISA) run: the shard runs whose adapters were averaged into this one. */
     shards: z
       .array(
@@ -104,6 +108,20 @@ export const TrainingSummarySchema = z
           })
           .strict(),
       )
+      .optional(),
+    /** Why the run differs from its plan, in plain words (e.g. stopped early to keep a target ε after a resume). */
+    notes: z.array(z.string()).optional(),
+    /**
+     * A run derived from another without training (gradient-ascent unlearning): its parent,
+     * the method, and the guarantee that holds for THIS adapter (the parent's ε does not).
+     */
+    derivedFrom: z
+      .object({
+        runId: z.number().int(),
+        method: z.literal('gradient-ascent'),
+        guarantee: z.string(),
+      })
+      .strict()
       .optional(),
   })
   .strict();

@@ -15,7 +15,8 @@
  * estimate is capped there.
  */
 import { ConfidantError } from '../../shared/confidantError.js';
-import { fitSkewNormalByMoments, skewNormalLogCdf, type SkewNormalParameters } from './skewNormal.js';
+import { skewNormalLogCdf, type SkewNormalParameters } from './skewNormal.js';
+import { fitSkewNormalByMaximumLikelihood } from './skewNormalMle.js';
 
 /** exposure = log₂|R| − log₂ rank (Carlini et al. 2019). */
 export function exposureFromRank(rank: number, spaceSize: number): number {
@@ -50,7 +51,8 @@ export function estimatedExposure(
   sampledCandidates: readonly number[],
   spaceSize?: number,
 ): EstimatedExposure {
-  const fit = fitSkewNormalByMoments(sampledCandidates);
+  // maximum likelihood, as TF Privacy's compute_exposure_extrapolation (scipy skewnorm.fit)
+  const fit = fitSkewNormalByMaximumLikelihood(sampledCandidates);
   const uncapped = -skewNormalLogCdf(canaryLogPerplexity, fit) / Math.LN2;
   const exposure = spaceSize === undefined ? uncapped : Math.min(uncapped, Math.log2(spaceSize));
   return { exposure: Math.max(0, exposure), fit };

@@ -4,6 +4,7 @@
  *   audit roc --members m.json --nonmembers n.json       ROC AUC, balanced accuracy, TPR at low FPR
  *   audit epsilon-lb --m M --r R --v V --delta D         one-run empirical ε lower bound
  *   audit exposure --canary X --references refs.json     canary exposure (exact and estimated)
+ *   audit verdict --auc A --members M --nonmembers N     membership verdict with its 95% interval
  * Each takes --json for machine-readable output. The group itself is returned so the whole
  * suite (`audit --run <run>`) can be attached to it later.
  */
@@ -16,6 +17,7 @@ import {
   membershipMetrics,
   oneRunEpsilonLowerBound,
 } from '../../audit/metrics/index.js';
+import { membershipEvidence } from '../../audit/membershipEvidence.js';
 import { ConfidantError } from '../../shared/confidantError.js';
 
 const ScoreArray = z.array(z.number()).min(1, 'the array is empty');
@@ -201,6 +203,70 @@ function registerExposure(audit: Command): void {
     });
 }
 
+/**
+ * `confidant audit verdict --auc A --members M --nonmembers N [--tpr-at-1pct X] --json`
+ * → {verdict: "pass"|"warn"|"fail"|"inconclusive", aucLower95, aucUpper95, neededPerSide}
+ * (issue 18): pass only when the 95% upper bound is below the threshold.
+ */
+function registerVerdict(audit: Command): void {
+  audit
+    .command('verdict')
+    .description(
+      'membership verdict from an AUC and the sample sizes: pass only when the upper 95% bound is below the threshold',
+    )
+    .option('--auc <auc>', 'the attack’s ROC AUC, in [0, 1]')
+    .option('--members <count>', 'members the AUC was measured on')
+    .option('--nonmembers <count>', 'non-members the AUC was measured on')
+    .option('--tpr-at-1pct <tpr>', 'the attack’s TPR at 1% FPR, in [0, 1] (optional)')
+    .option('--json', 'print JSON')
+    .action(
+      (opts: { auc?: string; members?: string; nonmembers?: string; tprAt1pct?: string; json?: boolean }) => {
+        const auc = parseNumberFlag(opts.auc, '--auc');
+        if (!(auc >= 0 && auc <= 1))
+          throw flagError('--auc', `--auc must be in [0, 1], got ${auc}`, 'e.g. 0.6');
+        const members = parseCountFlag(opts.members, '--members');
+        const nonMembers = parseCountFlag(opts.nonmembers, '--nonmembers');
+        if (members < 1) throw flagError('--members', '--members must be at least 1', 'e.g. --members 43');
+        if (nonMembers < 1)
+          throw flagError('--nonmembers', '--nonmembers must be at least 1', 'e.g. --nonmembers 43');
+        let tprAt1Percent: number | undefined;
+        if (opts.tprAt1pct !== undefined) {
+          tprAt1Percent = parseNumberFlag(opts.tprAt1pct, '--tpr-at-1pct');
+          if (!(tprAt1Percent >= 0 && tprAt1Percent <= 1)) {
+            throw flagError(
+              '--tpr-at-1pct',
+              `--tpr-at-1pct must be in [0, 1], got ${tprAt1Percent}`,
+              'e.g. 0.02',
+            );
+          }
+        }
+        const e = membershipEvidence({
+          auc,
+          members,
+          nonMembers,
+          ...(tprAt1Percent !== undefined ? { tprAt1Percent } : {}),
+        });
+        const json = {
+          verdict: e.verdict,
+          aucLower95: e.aucLower95,
+          aucUpper95: e.aucUpper95,
+          neededPerSide: e.neededPerSide,
+        };
+        print(
+          opts.json === true,
+          json,
+          `${e.verdict.toUpperCase()}: AUC ${auc.toFixed(3)}, 95% interval [${e.aucLower95.toFixed(3)}, ${e.aucUpper95.toFixed(3)}] ` +
+            `on ${members} members + ${nonMembers} non-members` +
+            (e.verdict === 'inconclusive'
+              ? e.neededPerSide === null
+                ? '; no sample size settles it at this AUC.'
+                : `; about ${e.neededPerSide} per side would settle it.`
+              : '.'),
+        );
+      },
+    );
+}
+
 /** Registers the `audit` group and its subcommands; returns the group. */
 export function registerAudit(program: Command): Command {
   const audit = program
@@ -209,6 +275,7 @@ export function registerAudit(program: Command): Command {
   registerRoc(audit);
   registerEpsilonLowerBound(audit);
   registerExposure(audit);
+  registerVerdict(audit);
   registerRunAudit(audit);
   return audit;
 }

@@ -163,12 +163,27 @@ export function registerPrivacy(program: Command): void {
     const delta = parseDelta(opts.delta);
     const mechanism = parseAccountant(opts.accountant);
     const conversion = parseConversion(opts.conversion);
-    const epsilon = withFlagNames(() => accountantFor(mechanism, conversion).epsilon(q, sigma, steps, delta));
+    // PRV never errors for a large ε (issue 18): when even a coarser mesh cannot evaluate it,
+    // the RDP value (also a valid upper bound) is returned, labelled as such
+    let used: Mechanism = mechanism;
+    let fallback: string | undefined;
+    const epsilon = withFlagNames(() => {
+      try {
+        return accountantFor(mechanism, conversion).epsilon(q, sigma, steps, delta);
+      } catch (error) {
+        if (!(isConfidantError(error) && error.code === 'accountant.prv-too-large')) throw error;
+        used = 'rdp';
+        fallback = `PRV could not evaluate this history (${error.message}); this is the RDP accountant's upper bound`;
+        return accountantFor('rdp', conversion).epsilon(q, sigma, steps, delta);
+      }
+    });
     process.stdout.write(
       opts.json
-        ? `${JSON.stringify({ epsilon, accountant: mechanism })}\n`
+        ? `${JSON.stringify({ epsilon, accountant: used, ...(fallback ? { fallback } : {}) })}\n`
         : `ε = ${epsilon.toFixed(4)} at δ = ${delta} after ${steps} steps with sampling rate q = ${q} and ` +
-            `noise multiplier σ = ${sigma} (${describeAccountant(mechanism, conversion)}).\n`,
+            `noise multiplier σ = ${sigma} (${describeAccountant(used, conversion)}).` +
+            (fallback ? ` Note: ${fallback}.` : '') +
+            '\n',
     );
   });
 
@@ -200,6 +215,7 @@ export function registerPrivacy(program: Command): void {
 
 interface BudgetFlags {
   dataset?: string;
+  remove?: boolean;
   epsilon?: string;
   delta?: string;
   store?: string;
@@ -207,9 +223,11 @@ interface BudgetFlags {
 }
 
 /**
- * `confidant privacy budget --dataset D [--epsilon E --delta δ] [--json]`: shows a
- * dataset's privacy budget and what its runs spent (composed across runs), or sets it.
- * Every change is recorded in the audit log.
+ * `confidant privacy budget --dataset D [--epsilon E --delta δ | --remove] [--json]`: shows a
+ * dataset's privacy budget and what its runs spent (composed across runs), sets it or
+ * removes it. The budget is the dataset family's (a redacted or pseudonymised copy shares
+ * its parent's: train/datasetPrivacy.ts). Every change is recorded in the audit log; setting
+ * a budget on data already used without privacy says at once that its ε is unbounded.
  */
 export function registerPrivacyBudget(privacy: Command): void {
   privacy
@@ -218,6 +236,7 @@ export function registerPrivacyBudget(privacy: Command): void {
     .option('--dataset <id|name>', 'the dataset')
     .option('--epsilon <epsilon>', 'set the total ε')
     .option('--delta <delta>', 'set δ (required with --epsilon when the dataset has no budget yet)')
+    .option('--remove', 'remove the budget (runs are then not limited; recorded in the audit log)')
     .option('--store <dir>', 'store folder (default: CONFIDANT_HOME or the platform folder)')
     .option('--json', 'print JSON')
     .action(async (flags: BudgetFlags) => {
@@ -228,11 +247,31 @@ export function registerPrivacyBudget(privacy: Command): void {
       }
       const { withStore } = await import('./store.js');
       const { resolveDataset } = await import('../../train/trainingData.js');
-      const { datasetBudgetStatus, pastCharges, worstUnitSpent } =
+      const { budgetHolderId, datasetBudgetStatus, pastCharges, worstUnitSpent } =
         await import('../../train/datasetPrivacy.js');
       await withStore(flags, (store) => {
         const dataset = resolveDataset(store, flags.dataset!);
-        let budget = store.privacy.budget(dataset.id);
+        const holder = budgetHolderId(store, dataset.id);
+        let budget = store.privacy.budget(holder);
+        if (flags.remove && flags.epsilon !== undefined) {
+          throw new ConfidantError('CLI_BAD_OPTION', '--remove and --epsilon cannot be used together.', {
+            where: { field: '--remove' },
+            hint: 'Remove the budget, or set a new one, in two commands.',
+          });
+        }
+        if (flags.remove) {
+          store.transaction(() => {
+            if (store.privacy.removeBudget(holder)) {
+              store.auditLog.append('budget', `dataset:${holder}`, {
+                from: budget?.epsilon ?? null,
+                to: null,
+                delta: budget?.delta ?? null,
+                reason: 'removed with confidant privacy budget --remove',
+              });
+            }
+          });
+          budget = undefined;
+        }
         if (flags.epsilon !== undefined) {
           const epsilon = parseTargetEpsilon(flags.epsilon);
           const delta = flags.delta !== undefined ? parseDelta(flags.delta) : budget?.delta;
@@ -247,23 +286,35 @@ export function registerPrivacyBudget(privacy: Command): void {
             );
           }
           store.transaction(() => {
-            store.privacy.setBudget(dataset.id, epsilon, delta);
-            store.auditLog.append('budget', `dataset:${dataset.id}`, {
+            store.privacy.setBudget(holder, epsilon, delta);
+            store.auditLog.append('budget', `dataset:${holder}`, {
               from: budget?.epsilon ?? null,
               to: epsilon,
               delta,
               reason: 'set with confidant privacy budget',
             });
           });
-          budget = store.privacy.budget(dataset.id);
+          budget = store.privacy.budget(holder);
         }
         const status = datasetBudgetStatus(store, dataset.id);
         const spent = budget ? worstUnitSpent(pastCharges(store, dataset.id), budget.delta) : null;
         const nonPrivate = status.nonPrivateRuns;
+        const unbounded = budget !== undefined && nonPrivate > 0;
+        if (unbounded && flags.epsilon !== undefined) {
+          // said at once: this budget can never be honoured
+          process.stderr.write(
+            `warning: ${nonPrivate} non-private run(s) already used this dataset's data, so its ε is unbounded ` +
+              `and the budget of ε = ${budget?.epsilon} is already exceeded: every DP run on it will be refused. ` +
+              `Remove it with \`confidant privacy budget --dataset ${holder} --remove\`.\n`,
+          );
+        }
         const result = {
           dataset: { id: dataset.id, name: dataset.name },
+          /** The dataset holding the family's budget (this one, or the one it was derived from). */
+          budgetDatasetId: holder,
           budget: status.budget,
           spentEpsilon: status.spentEpsilon,
+          unbounded,
           nonPrivateRuns: nonPrivate,
           runs: status.runs,
         };
@@ -271,14 +322,19 @@ export function registerPrivacyBudget(privacy: Command): void {
           process.stdout.write(`${JSON.stringify(result)}\n`);
           return;
         }
-        const lines = [`Dataset ${dataset.id} (${dataset.name}): ${status.runs} run(s).`];
+        const lines = [
+          `Dataset ${dataset.id} (${dataset.name}): ${status.runs} run(s)` +
+            (holder !== dataset.id
+              ? ` in its family; the budget is held by dataset ${holder}, which it derives from.`
+              : '.'),
+        ];
         if (!budget)
           lines.push('No privacy budget set: runs are not limited. Set one with --epsilon and --delta.');
         else {
           lines.push(`Budget: ε = ${budget.epsilon}, δ = ${budget.delta}.`);
           lines.push(
             nonPrivate > 0
-              ? `Spent: unbounded — ${nonPrivate} non-private run(s) used this dataset.`
+              ? `Spent: unbounded — ${nonPrivate} non-private run(s) used this dataset; remove the budget with --remove, raising it cannot help.`
               : `Spent: ε = ${spent!.epsilon.toFixed(3)} (RDP ${spent!.rdpEpsilon.toFixed(3)}, PRV ${spent!.prvEpsilon?.toFixed(3) ?? 'n/a'}); left: ${(budget.epsilon - spent!.epsilon).toFixed(3)}.`,
           );
         }

@@ -110,8 +110,8 @@ export function registerTrain(program: Command): void {
               const parts = [
                 e.loss !== null ? `loss ${e.loss.toFixed(3)}` : '',
                 e.epsilon !== null ? `ε ${e.epsilon.toFixed(2)}` : '',
-                `${e.tokensPerSecond.toFixed(0)} tok/s`,
-                `ETA ${Math.round(e.etaSeconds)} s`,
+                e.tokensPerSecond !== null ? `${e.tokensPerSecond.toFixed(0)} tok/s` : '',
+                e.etaSeconds !== null ? `ETA ${Math.round(e.etaSeconds)} s` : '',
               ].filter(Boolean);
               bar.update(e.step, e.totalSteps, parts.join(' · '));
             } else if (e.type === 'train.checkpoint') {
@@ -134,7 +134,10 @@ export function registerTrain(program: Command): void {
           return;
         }
         const lines = [
-          `Run ${s.runId} (${s.runName}) ${s.status}: ${s.privacy.steps} steps in ${s.seconds.toFixed(1)} s, ${s.tokensPerSecond.toFixed(0)} tokens/s.`,
+          `Run ${s.runId} (${s.runName}) ${s.status}: ${s.privacy.steps} steps` +
+            (s.seconds !== null && s.tokensPerSecond !== null
+              ? ` in ${s.seconds.toFixed(1)} s, ${s.tokensPerSecond.toFixed(0)} tokens/s.`
+              : ' (time and throughput withheld: they depend on the secret DP batches).'),
           `Eval perplexity ${Math.exp(s.baseEvalLoss).toFixed(2)} (base) → ${s.finalPerplexity.toFixed(2)}.`,
           s.privacy.epsilon !== null
             ? `Privacy: (ε = ${s.privacy.epsilon.toFixed(3)}, δ = ${s.privacy.delta}) per ${s.privacy.privacyUnit}; RDP ${s.privacy.rdpEpsilon?.toFixed(3)}, PRV ${s.privacy.prvEpsilon?.toFixed(3) ?? 'n/a'}.`

@@ -57,7 +57,8 @@ export interface DemoRunSummary {
   epsilon: number | null;
   delta: number | null;
   steps: number;
-  seconds: number;
+  /** Wall-clock seconds; null for DP runs (timing reveals the secret batch sizes). */
+  seconds: number | null;
   evalPerplexity: number;
   membershipAuc: number;
   strongestAttack: string;
@@ -276,7 +277,7 @@ async function runStages(
               [
                 e.loss !== null ? `loss ${e.loss.toFixed(3)}` : '',
                 e.epsilon !== null ? `ε ${e.epsilon.toFixed(2)}` : '',
-                `${e.tokensPerSecond.toFixed(0)} tok/s`,
+                e.tokensPerSecond !== null ? `${e.tokensPerSecond.toFixed(0)} tok/s` : '',
               ]
                 .filter(Boolean)
                 .join(' · '),

@@ -109,6 +109,11 @@ export class PrivacyRepository {
     return this.budget(datasetId) as BudgetRow;
   }
 
+  /** Removes the dataset's budget; false when it had none. */
+  removeBudget(datasetId: number): boolean {
+    return this.db.prepare('DELETE FROM privacy_budgets WHERE dataset_id = ?').run(datasetId).changes > 0;
+  }
+
   budget(datasetId: number): BudgetRow | undefined {
     return this.db
       .prepare(

@@ -287,8 +287,10 @@ export async function combineShards(
       detail: `noise check passed in ${noisy.filter(Boolean).length} of ${noisy.length} shards`,
     });
   }
-  const seconds = shardSummaries.reduce((t, s) => t + s.seconds, 0) + (Date.now() - started) / 1000;
-  const tokens = shardSummaries.reduce((t, s) => t + s.tokensPerSecond * s.seconds, 0);
+  // DP shards withhold their timing (it reveals the secret batch sizes): so does the average
+  const timed = config.privacy.mode === 'none';
+  const seconds = shardSummaries.reduce((t, s) => t + (s.seconds ?? 0), 0) + (Date.now() - started) / 1000;
+  const tokens = shardSummaries.reduce((t, s) => t + (s.tokensPerSecond ?? 0) * (s.seconds ?? 0), 0);
   const units = shardSummaries.reduce((n, s) => n + s.dataset.trainUnits, 0);
   const summary: TrainingSummary = TrainingSummarySchema.parse({
     ...first,
@@ -319,8 +321,8 @@ export async function combineShards(
     sanity,
     environment: { ...first.environment, appVersion: pkg.version },
     config,
-    seconds,
-    tokensPerSecond: seconds > 0 ? tokens / seconds : 0,
+    seconds: timed ? seconds : null,
+    tokensPerSecond: timed ? (seconds > 0 ? tokens / seconds : 0) : null,
     shards: input.shards.map((shard, i) => ({
       index: shard.index,
       runId: shard.runId,

@@ -26,7 +26,6 @@ import { parseRunConfig } from '../runConfig.js';
 import { train } from '../trainer.js';
 import { loadRunModel, runTrainingDataOptions } from '../runSetup.js';
 import { loadTrainingData, resolveDataset, seededShuffle, type TrainingExample } from '../trainingData.js';
-import { storeRunAdapter } from '../storedAdapter.js';
 import { storedTrainingManifest } from '../trainingManifest.js';
 import { TrainingSummarySchema } from '../trainingSummary.js';
 import { shardOfUnit } from '../sharding/shardAssignment.js';
@@ -45,6 +44,7 @@ import {
   type UnlearningMethod,
 } from './unlearningCertificate.js';
 import { gradientAscentUnlearning } from './gradientAscentUnlearning.js';
+import { storeGradientAscentRun } from './gradientAscentRun.js';
 import {
   UNLEARNING_AUC_TARGET,
   baseLossesOf,
@@ -154,7 +154,7 @@ export async function unlearn(request: UnlearnRequest): Promise<UnlearningCertif
   const before = await measureAdapter(model, original.adapterMap(), sets, baseLosses, batch);
 
   let after: AdapterEvidence;
-  let newRunId: number | null = null;
+  let newRunId: number;
   let neverSaw = false;
   let ga: UnlearningCertificate['gradientAscent'] = null;
   let shardsCertificate: UnlearningCertificate['shards'] = null;
@@ -257,12 +257,15 @@ export async function unlearn(request: UnlearnRequest): Promise<UnlearningCertif
       forgetLossAfter: result.forgetLossAfter,
     };
     after = await measureAdapter(model, working.adapterMap(), sets, baseLosses, batch);
-    await storeRunAdapter(
+    // a new run naming its parent: the parent's adapter stays what its run reports
+    newRunId = await storeGradientAscentRun({
       store,
-      { runId: run.id, name: `${run.name}-unlearned-gradient-ascent`, baseModel: config.model },
-      working,
+      parent: run,
+      parentConfig: config,
+      adapter: working,
       model,
-    );
+      evalPerplexity: after.evalPerplexity,
+    });
     working.dispose();
   }
   original.dispose();
@@ -295,7 +298,7 @@ export async function unlearn(request: UnlearnRequest): Promise<UnlearningCertif
       ? 'Retraining is exact: the new adapter was trained, with the same configuration and seed, on data that does not contain the records (its configuration lists them as excluded).'
       : request.method === 'shard'
         ? `Shard unlearning is exact (SISA): the run was trained as ${config.shards} adapters on disjoint groups of ${config.privacyUnit}s; only the ${shardsCertificate?.retrained.length ?? 0} shard(s) that held the records were retrained without them, and the shards were averaged again. The stored training manifest of every shard of the new adapter lists none of the records.`
-        : `Gradient ascent is approximate: it pushed the forgotten records' likelihood down to the level of records never seen, but there is no proof their influence is entirely gone, only the attacks' evidence.${isPrivate ? ' It also read the forgotten and retained records without noise, so the resulting adapter is no longer covered by the run\u2019s DP guarantee; use retrain to keep it.' : ''}`,
+        : `Gradient ascent is approximate: it pushed the forgotten records' likelihood down to the level of records never seen, but there is no proof their influence is entirely gone, only the attacks' evidence.${isPrivate ? ` It also read the forgotten and retained records without noise, so the resulting adapter (run ${newRunId}) is not covered by the parent run\u2019s DP guarantee, which still covers the parent\u2019s own, unchanged adapter; use retrain to keep a guarantee.` : ` The result is run ${newRunId}; the parent\u2019s adapter is unchanged.`}`,
   ].join(' ');
   const certificate = UnlearningCertificateSchema.parse({
     version: 1,

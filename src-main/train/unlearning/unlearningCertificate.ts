@@ -38,7 +38,7 @@ export const UnlearningCertificateSchema = z
     nonMembers: z.number().int(),
     before: EvidenceSchema,
     after: EvidenceSchema,
-    /** retrain and shard: the new run; gradient-ascent: null. */
+    /** The new run holding the resulting adapter (every method; the parent's adapter is never changed). */
     newRunId: z.number().int().nullable(),
     /** shard: which shards were retrained (0-based) and by which new runs. */
     shards: z

@@ -1,5 +1,5 @@
 /**
- * `confidant audit roc | epsilon-lb | exposure`: the exact JSON shapes, values on worked
+ * `confidant audit roc | epsilon-lb | exposure | verdict`: the exact JSON shapes, values on worked
  * examples (scikit-learn's roc_curve docstring; Appendix D of Steinke, Nasr & Jagielski 2023),
  * and bad input → a ConfidantError naming the file or flag, exit code 2.
  */
@@ -210,5 +210,67 @@ describe('confidant audit exposure', () => {
     ]);
     expect(code).toBe(2);
     expect(stderr).toContain(refs);
+  });
+});
+
+const VerdictJson = z
+  .object({
+    verdict: z.enum(['pass', 'warn', 'fail', 'inconclusive']),
+    aucLower95: z.number(),
+    aucUpper95: z.number(),
+    neededPerSide: z.number().int().positive().nullable(),
+  })
+  .strict();
+
+describe('confidant audit verdict (issue 18)', () => {
+  const verdict = async (auc: string, m: string, n: string, extra: string[] = []) => {
+    const r = await runCli([
+      'audit',
+      'verdict',
+      '--auc',
+      auc,
+      '--members',
+      m,
+      '--nonmembers',
+      n,
+      ...extra,
+      '--json',
+    ]);
+    expect(r.code, r.stderr).toBe(0);
+    return VerdictJson.parse(JSON.parse(r.stdout));
+  };
+
+  it('never passes on thin evidence: the demo’s AUC 0.603 on 43 + 43 is inconclusive, with the examples needed', async () => {
+    const demo = await verdict('0.603', '43', '43');
+    expect(demo.verdict).toBe('inconclusive');
+    // Hanley & McNeil SE(0.603, 43, 43) ≈ 0.061: interval ≈ [0.483, 0.723]
+    expect(demo.aucLower95).toBeCloseTo(0.483, 2);
+    expect(demo.aucUpper95).toBeCloseTo(0.723, 2);
+    expect(demo.neededPerSide!).toBeGreaterThan(43);
+    // at the sample size it names, the same AUC is settled
+    const settled = await verdict('0.603', String(demo.neededPerSide), String(demo.neededPerSide));
+    expect(settled.verdict).not.toBe('inconclusive');
+    // the old rule passed anything whose LOWER bound was ≤ 0.55 (up to AUC 0.665 at 43 + 43)
+    expect((await verdict('0.55', '43', '43')).verdict).toBe('inconclusive');
+  });
+
+  it('passes only when the upper bound is below the threshold, and fails on confident leakage', async () => {
+    const pass = await verdict('0.52', '2000', '2000', ['--tpr-at-1pct', '0.01']);
+    expect(pass.verdict).toBe('pass');
+    expect(pass.aucUpper95).toBeLessThan(0.55);
+    expect((await verdict('0.81', '43', '43')).verdict).toBe('fail');
+    // a TPR at 1% FPR cannot be resolved with fewer than 100 non-members: not a pass
+    expect((await verdict('0.52', '2000', '50', ['--tpr-at-1pct', '0'])).verdict).toBe('inconclusive');
+  });
+
+  it.each([
+    [['--auc', '1.5', '--members', '4', '--nonmembers', '4'], '--auc'],
+    [['--auc', '0.6', '--nonmembers', '4'], '--members'],
+    [['--auc', '0.6', '--members', '4', '--nonmembers', '0'], '--nonmembers'],
+    [['--auc', '0.6', '--members', '4', '--nonmembers', '4', '--tpr-at-1pct', '2'], '--tpr-at-1pct'],
+  ])('refuses %j naming %s, exit 2', async (flags, flag) => {
+    const { code, stderr } = await runCli(['audit', 'verdict', ...flags, '--json']);
+    expect(code).toBe(2);
+    expect(stderr).toContain(`field "${flag}"`);
   });
 });

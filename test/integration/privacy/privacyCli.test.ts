@@ -95,6 +95,51 @@ describe('confidant privacy', () => {
     expect(sigma.stdout).toMatch(/^Noise multiplier σ = [\d.]+ keeps ε below 3 \(within 1%\)/);
   });
 
+  it('epsilon --accountant prv never errors for a large ε (issue 18): a coarser mesh, or RDP labelled as such', async () => {
+    // ε ≈ 291 (used to fail: "would need … grid points"): PRV's coarser mesh answers
+    const coarse = await runCli([
+      'privacy',
+      'epsilon',
+      '--q',
+      '0.05',
+      '--sigma',
+      '0.8',
+      '--steps',
+      '50000',
+      '--delta',
+      '1e-6',
+      '--accountant',
+      'prv',
+      '--json',
+    ]);
+    expect(coarse.code, coarse.stderr).toBe(0);
+    const c = EpsilonJson.parse(JSON.parse(coarse.stdout));
+    expect(c.accountant).toBe('prv');
+    expect(c.epsilon).toBeGreaterThan(250);
+    // ε ≈ 900: beyond double precision for PRV; the RDP upper bound, labelled
+    const beyond = await runCli([
+      'privacy',
+      'epsilon',
+      '--q',
+      '0.5',
+      '--sigma',
+      '0.5',
+      '--steps',
+      '1000',
+      '--delta',
+      '1e-5',
+      '--accountant',
+      'prv',
+      '--json',
+    ]);
+    expect(beyond.code, beyond.stderr).toBe(0);
+    const b = z
+      .strictObject({ epsilon: z.number().positive(), accountant: z.literal('rdp'), fallback: z.string() })
+      .parse(JSON.parse(beyond.stdout));
+    expect(b.fallback).toMatch(/RDP accountant/);
+    expect(b.epsilon).toBeGreaterThan(800);
+  }, 180_000);
+
   it('bad flags fail with exit code 2 and a message naming the flag, without a stack trace', async () => {
     const base = ['--steps', '10', '--delta', '1e-5'];
     const cases: Array<[string[], string]> = [

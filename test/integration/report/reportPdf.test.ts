@@ -142,6 +142,18 @@ describe('signed report PDF (poppler)', () => {
     expect(flat).toContain('Poisson sampling of each training batch');
   });
 
+  it('says what ε covers and what it does not, and shows each AUC with its interval and counts (issue 18)', () => {
+    const flat = text.replace(/\s+/g, ' ');
+    expect(flat).toContain('What ε covers, and what it does not');
+    expect(flat).toContain('The evaluation split and the audit holdout');
+    expect(flat).toContain('early stopping');
+    expect(flat).toContain('extraction and PII-leakage examples quote training text');
+    expect(flat).toContain('Counts: numbers of records, patients');
+    expect(flat).toMatch(/HMAC-SHA-256/);
+    expect(flat).toMatch(/AUC \[95%/);
+    expect(flat).toContain('(500 members + 500 non- members; 0.50 = guessing)');
+  });
+
   it('prints a loud warning when the measured ε lower bound exceeds the guarantee', async () => {
     const broken = buildReportFixture();
     broken.runs[1]!.audit!.epsilonLowerBound!.epsilonLowerBound = 3.4;

@@ -76,5 +76,16 @@ describe('confidant privacy budget', () => {
     const entry = store.auditLog.list().find((e) => e.action === 'budget');
     store.close();
     expect(entry?.details).toMatchObject({ to: 4, delta: 1e-4 });
+    // a budget can be removed (issue 18), and the removal is audited
+    const removed = await runCli(['privacy', 'budget', '--dataset', 'notes', '--remove', '--json'], { env });
+    expect(removed.code, removed.stderr).toBe(0);
+    expect(JSON.parse(removed.stdout)).toMatchObject({ budget: null, unbounded: false });
+    const after = Store.open({ directory: fixture.storeDirectory, passphrase: FIXTURE_PASSPHRASE });
+    const removal = after.auditLog
+      .list()
+      .filter((e) => e.action === 'budget')
+      .at(-1);
+    after.close();
+    expect(removal?.details).toMatchObject({ from: 4, to: null });
   });
 });

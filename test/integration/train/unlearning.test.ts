@@ -4,7 +4,8 @@
  * 2022). Retraining gives an adapter whose training data and configuration exclude the
  * records (by construction); gradient ascent brings the forgotten records' loss to the
  * non-member level, so the loss-based membership AUC falls to ≤ 0.55; eval perplexity
- * stays within the stated tolerance (+10%); the certificate is stored and logged.
+ * stays within the stated tolerance (+10%); the certificate is stored and logged. Gradient
+ * ascent writes a new run that names its parent and leaves the parent's adapter unchanged.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { generateSyntheticDataset } from '../../../src-main/data/index.js';
@@ -44,6 +45,7 @@ afterAll(() => fixture.remove());
 
 describe('unlearning', () => {
   it('gradient ascent brings the forgotten patient to the non-member level and keeps utility', async () => {
+    const parentAdapters = fixture.store.checkpoints.adapters(runId);
     const c = await unlearn({ store: fixture.store, runId, subjects: [subject], method: 'gradient-ascent' });
     // memorised: the reference-calibrated attack (gain over the base model) singles it out
     expect(c.before.membershipAucReference).toBeGreaterThan(0.9);
@@ -52,7 +54,24 @@ describe('unlearning', () => {
     expect(c.after.evalPerplexity).toBeLessThanOrEqual(c.before.evalPerplexity * (1 + UTILITY_TOLERANCE));
     expect(c.gradientAscent?.stoppedBecause).toBe('reached-non-member-level');
     expect(c.neverSawForgetRecords).toBe(false);
-    expect(fixture.store.audits.list(runId).some((a) => a.kind === 'unlearning')).toBe(true);
+    // issue 18: the result is a NEW run naming its parent; the parent's adapter is unchanged
+    expect(c.newRunId).not.toBeNull();
+    expect(c.newRunId).not.toBe(runId);
+    expect(fixture.store.checkpoints.adapters(runId)).toEqual(parentAdapters);
+    expect(fixture.store.checkpoints.adapters(c.newRunId!)).toHaveLength(1);
+    const derived = fixture.store.runs.get(c.newRunId!)!;
+    expect(derived.status).toBe('completed');
+    // it read the records without noise: recorded as a non-private use of the dataset
+    expect((JSON.parse(derived.configJson) as { privacy: { mode: string } }).privacy.mode).toBe('none');
+    const summary = JSON.parse(derived.summaryJson!) as {
+      privacy: { epsilon: number | null };
+      derivedFrom: { runId: number; method: string; guarantee: string };
+    };
+    expect(summary.privacy.epsilon).toBeNull();
+    expect(summary.derivedFrom).toMatchObject({ runId, method: 'gradient-ascent' });
+    expect(summary.derivedFrom.guarantee).toMatch(/approximate unlearning/i);
+    expect(summary.derivedFrom.guarantee).toMatch(/no differential-privacy guarantee/);
+    expect(fixture.store.audits.list(c.newRunId!).some((a) => a.kind === 'unlearning')).toBe(true);
     expect(fixture.store.auditLog.list().some((e) => e.action === 'unlearn')).toBe(true);
   }, 300_000);
 

@@ -91,7 +91,7 @@ describe('PRV accountant: bounds and consistency', () => {
     expect(a).toBeLessThan(p1 + p2);
   });
 
-  it('refuses a δ too small for floating point, and an ε too large for a fine grid, pointing at RDP', () => {
+  it('refuses a δ too small for floating point, pointing at RDP; a large ε gets a coarser mesh, not an error', () => {
     const failure = (run: () => unknown): ConfidantError => {
       try {
         run();
@@ -103,10 +103,16 @@ describe('PRV accountant: bounds and consistency', () => {
     const tiny = failure(() => prv.epsilon(0.01, 1, 1000, 1e-14));
     expect(tiny.code).toBe('accountant.delta-too-small');
     expect(tiny.options.hint).toMatch(/RDP accountant/);
-    const huge = failure(() => prv.epsilon(0.05, 0.8, 50000, 1e-6)); // ε ≈ 291: grid too large
-    expect(huge.code).toBe('accountant.prv-too-large');
-    expect(huge.options.hint).toMatch(/RDP accountant/);
-  });
+    // ε ≈ 291: Opacus's mesh would need more than MAX_DOMAIN_SIZE points (issue 18: this used to
+    // throw accountant.prv-too-large); a coarser mesh gives bounds that carry their wider error
+    const huge = prv.epsilonBounds([{ q: 0.05, sigma: 0.8, steps: 50000 }], 1e-6);
+    expect(huge.epsError!).toBeGreaterThan(0.01);
+    expect(huge.lower).toBeLessThanOrEqual(huge.estimate);
+    expect(huge.upper).toBeGreaterThanOrEqual(huge.estimate);
+    expect(huge.upper - huge.lower).toBeLessThan(0.01 * huge.upper);
+    expect(huge.upper).toBeLessThanOrEqual(new RdpAccountant().epsilon(0.05, 0.8, 50000, 1e-6));
+    expect(huge.upper).toBeGreaterThan(250);
+  }, 120_000);
 });
 
 describe('PRV accountant with q = 1 (no subsampling) against the exact Gaussian mechanism', () => {
@@ -138,6 +144,25 @@ describe('PRV accountant with q = 1 (no subsampling) against the exact Gaussian 
     expect(Math.abs(b.estimate - exact)).toBeLessThan(1e-4);
     expect(new RdpAccountant().epsilon(1, sigma, steps, 1e-5)).toBeGreaterThan(exact);
   });
+
+  it('σ=1.45, 1000 steps (ε ≈ 290, beyond Opacus’s grid): the coarser mesh still brackets the exact ε', () => {
+    const mu = Math.sqrt(1000) / 1.45;
+    let lo = 0;
+    let hi = 1000;
+    for (let i = 0; i < 200; i++) {
+      const mid = (lo + hi) / 2;
+      // δ(ε) with e^ε Φ(·) in log space: e^ε Φ(−μ/2 − ε/μ) = exp(ε + log Φ(·))
+      const tail = Math.exp(mid + Math.log(0.5 * erfc((mu / 2 + mid / mu) / Math.SQRT2)));
+      if (0.5 * erfc(-(mu / 2 - mid / mu) / Math.SQRT2) - tail > 1e-5) lo = mid;
+      else hi = mid;
+    }
+    const exact = hi;
+    const b = new PrvAccountant().epsilonBounds([{ q: 1, sigma: 1.45, steps: 1000 }], 1e-5);
+    expect(b.epsError!).toBeGreaterThan(0.01); // the mesh was widened
+    expect(b.lower).toBeLessThanOrEqual(exact);
+    expect(b.upper).toBeGreaterThanOrEqual(exact);
+    expect(b.upper - exact).toBeLessThan(0.01 * exact);
+  }, 120_000);
 });
 
 describe('PRV of the subsampled Gaussian', () => {

@@ -10,7 +10,7 @@ import { AuditRedactor } from '../../../src-main/audit/auditRedactor.js';
 import { seededAuditRandom } from '../../../src-main/audit/auditRandom.js';
 import { editDistance, normalisedEditDistance } from '../../../src-main/audit/editDistance.js';
 import { oneRunEpsilonLowerBound, rocCurve } from '../../../src-main/audit/metrics/index.js';
-import { GUESS_FRACTIONS, oneRunLowerBound } from '../../../src-main/audit/oneRunAudit.js';
+import { GUESS_FRACTIONS, oneRunCeiling, oneRunLowerBound } from '../../../src-main/audit/oneRunAudit.js';
 import { downsampleRoc } from '../../../src-main/audit/rocPoints.js';
 import {
   canaryVerdict,
@@ -42,9 +42,10 @@ describe('verdicts', () => {
     expect(membershipVerdict(0.6, 0.1)).toBe('warn');
     expect(membershipVerdict(0.61, 0)).toBe('fail');
     expect(membershipVerdict(0.5, 0.2)).toBe('fail');
-    // with sample sizes: the AUC is judged by its lower 95% bound (Hanley & McNeil 1982:
-    // AUC 0.6 with 40 + 40 has SE ≈ 0.063), and TPR at 1% FPR needs ≥ 100 non-members
-    expect(membershipVerdict(0.6, 0.2, { members: 40, nonMembers: 40 })).toBe('pass');
+    // with sample sizes (issue 18): pass needs the UPPER 95% bound below the threshold
+    // (Hanley & McNeil 1982: AUC 0.6 with 40 + 40 has SE ≈ 0.063, interval ≈ [0.48, 0.72]),
+    // and TPR at 1% FPR needs ≥ 100 non-members: thin evidence is inconclusive, never a pass
+    expect(membershipVerdict(0.6, 0.2, { members: 40, nonMembers: 40 })).toBe('inconclusive');
     expect(membershipVerdict(0.6, 0.2, { members: 400, nonMembers: 400 })).toBe('fail');
     expect(membershipVerdict(0.9, 0, { members: 40, nonMembers: 40 })).toBe('fail');
     expect(canaryVerdict([1, 2], 8)).toBe('pass');
@@ -155,6 +156,27 @@ describe('one-run ε lower bound from scores', () => {
     expect(res.epsilonLowerBound).toBeLessThan(0.5);
     expect(res.verdict).toBe('pass');
     expect(res.explanation).toMatch(/Consistent with the guarantee/);
+  });
+
+  it('reports its ceiling; below the claimed ε the audit is "not informative" and names an audit-grade m (issue 18)', () => {
+    // the demo's 32 canaries: even perfect guessing cannot show more than ε ≈ 1.8 (the paper's
+    // Figure 1: with few examples the bound saturates far below typical ε)
+    const { included, excluded } = scores(32, 10, 4);
+    const res = oneRunLowerBound(included, excluded, { delta: 1e-5, theoreticalEpsilon: 3, score: 'loss' });
+    expect(res.ceiling!).toBeLessThan(2);
+    expect(res.ceiling!).toBeGreaterThanOrEqual(res.epsilonLowerBound);
+    expect(res.ceiling).toBeCloseTo(oneRunCeiling(32, 1e-5, 0.95), 12);
+    expect(res.informative).toBe(false);
+    expect(res.verdict).toBe('inconclusive');
+    expect(res.explanation).toMatch(/Not informative/);
+    expect(res.suggestedM!).toBeGreaterThanOrEqual(1000);
+    expect(oneRunCeiling(res.suggestedM!, 1e-5, 0.95)).toBeGreaterThan(3);
+    // the ceiling grows with m (ε ≈ 5.2 at 1,000 examples)
+    expect(oneRunCeiling(1000, 1e-5, 0.95)).toBeGreaterThan(oneRunCeiling(100, 1e-5, 0.95));
+    // at 1,000 examples and ε = 4 the audit can fail, so it is informative
+    const big = scores(1000, 0, 2);
+    const ok = oneRunLowerBound(big.included, big.excluded, { delta: 1e-5, theoreticalEpsilon: 4, score: 'loss' });
+    expect(ok.informative).toBe(true);
   });
 
   it('a bound above the theoretical ε fails loudly', () => {
