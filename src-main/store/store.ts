@@ -4,7 +4,13 @@
  * the header's key check value before the database file is opened, and changes nothing.
  * Everything else reaches the data through the typed repositories exposed here.
  */
-import { createPrivateKey, createPublicKey, generateKeyPairSync, type KeyObject } from 'node:crypto';
+import {
+  createHash,
+  createPrivateKey,
+  createPublicKey,
+  generateKeyPairSync,
+  type KeyObject,
+} from 'node:crypto';
 import { chmodSync, existsSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { ConfidantError } from '../shared/confidantError.js';
@@ -26,6 +32,7 @@ import { ProjectsRepository } from './repositories/projectsRepository.js';
 import { RecordsRepository } from './repositories/recordsRepository.js';
 import { RunsRepository } from './repositories/runsRepository.js';
 import { SecretsRepository } from './repositories/secretsRepository.js';
+import { addTrustedReportKey, readTrustedReportKeys } from './reportKeyTrust.js';
 import { BLOB_FOLDER, DATABASE_FILE, readHeader, writeHeader, type StoreHeader } from './storeHeader.js';
 import { DEFAULT_KDF_COST, newKdf, subkey, unlockKdf, type KdfCost } from './storeKeys.js';
 
@@ -39,6 +46,7 @@ export interface OpenStoreOptions {
 }
 
 const MASTER_KEY = 'master-key';
+const SIGNING_KEY = 'report-signing-key';
 
 function wrongPassphrase(directory: string, detail = ''): ConfidantError {
   return new ConfidantError('DB_WRONG_PASSPHRASE', `Wrong passphrase for the store.${detail}`, {
@@ -79,6 +87,18 @@ export class Store {
     this.audits = new AuditsRepository(db);
     this.auditLog = new AuditLogRepository(db, this.secrets, this.deriveKey('audit-log'));
     this.recoveredImports = this.datasets.recoverInterrupted();
+    const signingKey = this.secrets.get(SIGNING_KEY);
+    if (signingKey) this.trustOwnKey(signingKey);
+  }
+
+  /** Keeps the store's own public key fingerprint in its trust list (report verify reads it). */
+  private trustOwnKey(pkcs8: Buffer): void {
+    const publicKey = createPublicKey(createPrivateKey({ key: pkcs8, format: 'der', type: 'pkcs8' }));
+    const fingerprint = createHash('sha256')
+      .update(publicKey.export({ format: 'der', type: 'spki' }))
+      .digest('hex');
+    const listed = readTrustedReportKeys(this.directory).some((k) => k.fingerprint === fingerprint && k.own);
+    if (!listed) addTrustedReportKey(this.directory, fingerprint, 'this store', true);
   }
 
   static exists(directory: string): boolean {
@@ -169,12 +189,15 @@ export class Store {
 
   /**
    * The store's Ed25519 key pair for signing reports, created on first use and kept only
-   * inside the encrypted database (PKCS#8 / SPKI DER).
+   * inside the encrypted database (PKCS#8 / SPKI DER). Its public fingerprint is kept in the
+   * store's trust list, so `report verify` accepts this store's own reports.
    */
   signingKeyPair(): { privateKey: KeyObject; publicKey: KeyObject } {
-    const der = this.secrets.ensure('report-signing-key', () =>
+    const created = this.secrets.get(SIGNING_KEY) === undefined;
+    const der = this.secrets.ensure(SIGNING_KEY, () =>
       generateKeyPairSync('ed25519').privateKey.export({ format: 'der', type: 'pkcs8' }),
     );
+    if (created) this.trustOwnKey(der);
     const privateKey = createPrivateKey({ key: der, format: 'der', type: 'pkcs8' });
     return { privateKey, publicKey: createPublicKey(privateKey) };
   }

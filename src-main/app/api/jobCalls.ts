@@ -266,7 +266,11 @@ export function jobCalls(session: EngineSession): CallImplementations<JobCallNam
       }
       const { verifyReport } = await import('../../report/verifyReport.js');
       const { describeVerification } = await import('../../cli/commands/report.js');
-      const verification = verifyReport(bytes);
+      const { readTrustedReportKeys } = await import('../../store/index.js');
+      // Only the store's own key and the keys in its trust list make a report VALID here.
+      const verification = verifyReport(bytes, {
+        trustedKeyFingerprints: readTrustedReportKeys(store().directory).map((k) => k.fingerprint),
+      });
       return {
         valid: verification.valid,
         signer: verification.signer?.keyFingerprint ?? null,
