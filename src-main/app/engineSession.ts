@@ -4,7 +4,7 @@
  * connection), the job runner, and the app settings. Never imports Electron: the
  * passphrase vault (safeStorage) is handed in by the Electron main process.
  */
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { z } from 'zod';
 import { JobRunner } from './jobs/jobRunner.js';
@@ -53,6 +53,8 @@ export class EngineSession {
       },
     });
     this.backend = this.readSettings().backend;
+    // Older versions wrote uploads as plaintext here before importing them; a crash left them.
+    rmSync(join(this.dataDirectory.path, '.scratch'), { recursive: true, force: true });
   }
 
   subscribe(listener: (event: ApiEvent) => void): () => void {
@@ -84,14 +86,15 @@ export class EngineSession {
         hint: 'No passphrase is remembered on this computer.',
       });
     }
-    this.store?.close();
-    this.store = null;
-    this.store = Store.open({
+    // Open first: a wrong passphrase throws here and leaves an already open store open.
+    const opened = Store.open({
       directory: this.dataDirectory.path,
       passphrase,
       create: request.create,
       ...(this.options.kdfCost ? { kdfCost: this.options.kdfCost } : {}),
     });
+    this.store?.close();
+    this.store = opened;
     this.passphrase = passphrase;
     if (request.remember && vault?.available()) vault.save(passphrase);
     return this.status();

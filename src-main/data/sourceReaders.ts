@@ -4,7 +4,7 @@
  * (malformed quoting, wrong field counts, invalid JSON). Memory stays flat in file size.
  */
 import { accessSync, constants, createReadStream, statSync } from 'node:fs';
-import { pipeline } from 'node:stream';
+import { pipeline, Readable } from 'node:stream';
 import { createInterface } from 'node:readline';
 import { parse, type CsvError } from 'csv-parse';
 import { ConfidantError } from '../shared/confidantError.js';
@@ -34,10 +34,17 @@ function assertReadableFile(file: string): void {
   }
 }
 
-export function openSource(file: string, options: ReadOptions): OpenedSource {
-  assertReadableFile(file);
+/**
+ * Opens `file` for reading, or, when `content` is given, reads those bytes instead (an upload
+ * that must never be written to disk as plaintext; `file` is then only its name).
+ */
+export function openSource(file: string, options: ReadOptions, content?: Buffer): OpenedSource {
+  if (content === undefined) assertReadableFile(file);
   const check = new Utf8LineCheck();
-  const raw = createReadStream(file, { highWaterMark: 256 * 1024 });
+  const raw =
+    content === undefined
+      ? createReadStream(file, { highWaterMark: 256 * 1024 })
+      : Readable.from([content], { objectMode: false });
   // Read errors reach whoever consumes `check` (the parser or readline).
   const bytes = pipeline(raw, check, () => {});
   let columns: string[] | undefined;
