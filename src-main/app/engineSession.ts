@@ -11,7 +11,13 @@ import { JobRunner } from './jobs/jobRunner.js';
 import type { ApiEvent } from '../shared/api.js';
 import { BackendChoiceSchema, type BackendChoice, type StoreStatus } from '../shared/apiSchemas.js';
 import { ConfidantError } from '../shared/confidantError.js';
-import { resolveDataDirectory, Store, type DataDirectory, type KdfCost } from '../store/index.js';
+import {
+  assertNewPassphrase,
+  resolveDataDirectory,
+  Store,
+  type DataDirectory,
+  type KdfCost,
+} from '../store/index.js';
 
 /** Remembers the store passphrase with the OS keychain (Electron safeStorage). */
 export interface PassphraseVault {
@@ -86,6 +92,7 @@ export class EngineSession {
         hint: 'No passphrase is remembered on this computer.',
       });
     }
+    if (request.create && !Store.exists(this.dataDirectory.path)) assertNewPassphrase(passphrase);
     // Open first: a wrong passphrase throws here and leaves an already open store open.
     const opened = Store.open({
       directory: this.dataDirectory.path,

@@ -7,6 +7,7 @@ export {
   TRUST_FILE,
   type TrustedReportKey,
 } from './reportKeyTrust.js';
+export { assertNewPassphrase, passphraseWeakness, MIN_PASSPHRASE_LENGTH } from './passphrasePolicy.js';
 export { resolveDataDirectory, type DataDirectory } from './dataDirectory.js';
 export { probeSqlcipher, type SqlcipherStatus } from './sqlcipherProbe.js';
 export { DATABASE_FILE, HEADER_FILE, BLOB_FOLDER } from './storeHeader.js';

@@ -5,7 +5,12 @@
  */
 import type { Command } from 'commander';
 import { ConfidantError } from '../../shared/confidantError.js';
-import { resolveDataDirectory, Store, LATEST_SCHEMA_VERSION } from '../../store/index.js';
+import {
+  assertNewPassphrase,
+  resolveDataDirectory,
+  Store,
+  LATEST_SCHEMA_VERSION,
+} from '../../store/index.js';
 
 export interface StoreFlags {
   store?: string;
@@ -85,6 +90,7 @@ export async function openStoreFromCli(
   }
   if (!exists) process.stderr.write(`Creating a new encrypted store in ${directory}\n`);
   const passphrase = await readPassphrase(!exists);
+  if (!exists) assertNewPassphrase(passphrase, 'CONFIDANT_PASSPHRASE');
   return Store.open({
     directory,
     passphrase,
@@ -163,8 +169,12 @@ export function registerStore(program: Command): void {
     .action(async (opts: StoreFlags) => {
       await withStore(opts, async (s) => {
         const next = process.env.CONFIDANT_NEW_PASSPHRASE ?? (await readPassphrase(true, 'New passphrase'));
+        assertNewPassphrase(next, 'CONFIDANT_NEW_PASSPHRASE');
         s.changePassphrase(next);
-        process.stdout.write('Passphrase changed; the database was re-keyed.\n');
+        process.stdout.write(
+          'Passphrase changed; the database was re-keyed.\n' +
+            'The master key (blob and pseudonym keys) and the report-signing key are unchanged: whoever had the old passphrase and a copy of the store before this change can still read that copy.\n',
+        );
       });
     });
 

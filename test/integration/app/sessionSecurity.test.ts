@@ -42,6 +42,21 @@ describe('app session security', () => {
     expect(existsSync(join(dataDir, '.scratch'))).toBe(false);
   });
 
+  it('refuses a weak passphrase for a new store', async () => {
+    const other = createApiHandler({
+      version: '0.0.0-test',
+      dataDirectory: { path: join(directory, 'weak'), source: 'flag' },
+      kdfCost: { N: 2 ** 12, r: 8, p: 1 },
+    });
+    try {
+      const weak = await other('store.unlock', { passphrase: 'letmein', create: true });
+      expect(weak).toMatchObject({ ok: false, error: { code: 'STORE_WEAK_PASSPHRASE' } });
+      expect(existsSync(join(directory, 'weak', 'store.json'))).toBe(false);
+    } finally {
+      await other.dispose();
+    }
+  });
+
   it('a wrong passphrase leaves an open store open', async () => {
     await call('store.unlock', { passphrase: PASS, create: true });
     const wrong = await handler('store.unlock', { passphrase: 'not it' });
