@@ -19,7 +19,7 @@
  * --store / CONFIDANT_HOME); without it, the SYNTHETIC trainer (random deltas, real DP
  * ledger) stands in for tests and dry runs, and the commands say so.
  */
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Command } from 'commander';
@@ -29,6 +29,7 @@ import type { LocalTrainer } from '../../federation/index.js';
 const loadFederation = () => import('../../federation/index.js');
 type FederationApi = Awaited<ReturnType<typeof loadFederation>>;
 import { ConfidantError } from '../../shared/confidantError.js';
+import { promptHidden } from './store.js';
 
 const out = (text: string): boolean => process.stdout.write(`${text}\n`);
 const log = (text: string): boolean => process.stderr.write(`${text}\n`);
@@ -66,15 +67,40 @@ function required(flag: string, raw: string | undefined): string {
   return raw;
 }
 
-function passphrase(flag: string | undefined): string {
-  const value = flag ?? process.env.CONFIDANT_FED_PASSPHRASE;
-  if (!value) {
-    throw new ConfidantError('fed.missing-passphrase', 'the invitation passphrase is missing', {
-      where: { field: 'CONFIDANT_FED_PASSPHRASE' },
-      hint: 'set CONFIDANT_FED_PASSPHRASE (or pass --passphrase) to this site’s invitation secret, printed by `confidant fed init`',
-    });
+/**
+ * The site's invitation secret: --passphrase-fd <n> (read from that file descriptor, e.g.
+ * `--passphrase-fd 3 3<secret.txt`: not visible in `ps`), CONFIDANT_FED_PASSPHRASE, a hidden
+ * prompt on a terminal, or --passphrase (visible to other local users in `ps`: warned).
+ */
+async function passphrase(opts: { passphrase?: string; passphraseFd?: string }): Promise<string> {
+  if (opts.passphraseFd !== undefined) {
+    const fd = Number(opts.passphraseFd);
+    if (!Number.isInteger(fd) || fd < 0) {
+      throw new ConfidantError(
+        'fed.bad-passphrase-fd',
+        `"${opts.passphraseFd}" is not a file descriptor number`,
+        {
+          where: { field: '--passphrase-fd' },
+          hint: 'e.g. --passphrase-fd 3 3<secret.txt, or --passphrase-fd 0 to read it from standard input',
+        },
+      );
+    }
+    const value = readFileSync(fd, 'utf8').replace(/\r?\n$/, '');
+    if (value) return value;
   }
-  return value;
+  if (opts.passphrase !== undefined) {
+    process.stderr.write(
+      'warning: --passphrase is visible to other users of this computer (ps); prefer --passphrase-fd or CONFIDANT_FED_PASSPHRASE.\n',
+    );
+    return opts.passphrase;
+  }
+  const value = process.env.CONFIDANT_FED_PASSPHRASE;
+  if (value) return value;
+  if (process.stdin.isTTY) return promptHidden('Invitation secret: ');
+  throw new ConfidantError('fed.missing-passphrase', 'the invitation passphrase is missing', {
+    where: { field: 'CONFIDANT_FED_PASSPHRASE' },
+    hint: 'pass --passphrase-fd <n> or set CONFIDANT_FED_PASSPHRASE to this site’s invitation secret, printed by `confidant fed init`',
+  });
 }
 
 interface TrainerFlags {
@@ -307,7 +333,8 @@ function registerJoin(fed: Command): void {
       .option('--state <dir>', "this site's federation state folder (ledger, global adapter)")
       .option('--rounds <n>', 'rounds to take part in', '1')
       .option('--delta <δ>', 'δ for the reported ε', '1e-5')
-      .option('--passphrase <text>', 'this site’s invitation secret (default: $CONFIDANT_FED_PASSPHRASE)')
+      .option('--passphrase <text>', 'this site’s invitation secret (visible in ps: prefer --passphrase-fd)')
+      .option('--passphrase-fd <n>', 'read this site’s invitation secret from file descriptor n')
       .option('--json', 'print one JSON line per round'),
   ).action(
     async (
@@ -318,11 +345,12 @@ function registerJoin(fed: Command): void {
         rounds: string;
         delta: string;
         passphrase?: string;
+        passphraseFd?: string;
         json?: boolean;
       },
     ) => {
       const api = await loadFederation();
-      const invitation = api.readInvitation(invitationFile, passphrase(opts.passphrase));
+      const invitation = api.readInvitation(invitationFile, await passphrase(opts));
       const url = opts.coordinator ?? invitation.coordinatorUrl;
       const site = await api.FederationSite.open(invitation);
       const client = new api.CoordinatorClient(required('--coordinator', url), invitation);
@@ -372,7 +400,8 @@ function registerFileExchange(fed: Command): void {
       .option('--out <file>', 'the update bundle to write')
       .option('--state <dir>', "this site's federation state folder")
       .option('--delta <δ>', 'δ for the reported ε', '1e-5')
-      .option('--passphrase <text>', 'this site’s invitation secret (default: $CONFIDANT_FED_PASSPHRASE)')
+      .option('--passphrase <text>', 'this site’s invitation secret (visible in ps: prefer --passphrase-fd)')
+      .option('--passphrase-fd <n>', 'read this site’s invitation secret from file descriptor n')
       .option('--json', 'print JSON'),
   ).action(
     async (
@@ -383,11 +412,12 @@ function registerFileExchange(fed: Command): void {
         state?: string;
         delta: string;
         passphrase?: string;
+        passphraseFd?: string;
         json?: boolean;
       },
     ) => {
       const api = await loadFederation();
-      const invitation = api.readInvitation(invitationFile, passphrase(opts.passphrase));
+      const invitation = api.readInvitation(invitationFile, await passphrase(opts));
       const site = await api.FederationSite.open(invitation);
       const local = await siteTrainer(api, invitation.siteId, opts);
       try {
@@ -509,7 +539,8 @@ function registerFileExchange(fed: Command): void {
     .option('--delta <δ>', 'δ for the reported ε', '1e-5')
     .option('--config <run.json>', 'the run configuration the site trains with (its adapter start)')
     .option('--store <dir>', 'with --config: the store folder')
-    .option('--passphrase <text>', 'this site’s invitation secret (default: $CONFIDANT_FED_PASSPHRASE)')
+    .option('--passphrase <text>', 'this site’s invitation secret (visible in ps: prefer --passphrase-fd)')
+    .option('--passphrase-fd <n>', 'read this site’s invitation secret from file descriptor n')
     .option('--json', 'print JSON')
     .action(
       async (
@@ -521,11 +552,12 @@ function registerFileExchange(fed: Command): void {
           config?: string;
           store?: string;
           passphrase?: string;
+          passphraseFd?: string;
           json?: boolean;
         },
       ) => {
         const api = await loadFederation();
-        const invitation = api.readInvitation(invitationFile, passphrase(opts.passphrase));
+        const invitation = api.readInvitation(invitationFile, await passphrase(opts));
         const site = await api.FederationSite.open(invitation);
         const local = opts.config
           ? await siteTrainer(api, invitation.siteId, {
