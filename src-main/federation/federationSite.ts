@@ -3,7 +3,7 @@
  * (n_i·Δ_i under CKKS), and verify, decrypt and normalise a published aggregate
  * (Σ n_i·Δ_i / Σ n_i over the sites present = FedAvg). Used online and air-gapped alike.
  */
-import { randomBytes } from 'node:crypto';
+import { createHmac, randomBytes } from 'node:crypto';
 import type { SecretKey } from 'node-seal/implementation/secret-key.js';
 import { ConfidantError } from '../shared/confidantError.js';
 import { flattenScaled, layoutOf, totalLength, unflatten } from './adapterPacking.js';
@@ -48,6 +48,11 @@ export class FederationSite {
       runtime,
       loadSecretKey(runtime, Buffer.from(invitation.ckksSecretKey, 'base64')),
     );
+  }
+
+  /** The key that authenticates this site's state folder (its ledger), from its invitation. */
+  stateKey(): Buffer {
+    return createHmac('sha256', 'confidant-site-state').update(this.invitation.siteKeyPem).digest();
   }
 
   get siteId(): string {

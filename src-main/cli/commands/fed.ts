@@ -363,7 +363,9 @@ function registerJoin(fed: Command): void {
           initialAdapter: local.initialAdapter,
           rounds: positiveInt('--rounds', opts.rounds),
           delta: numberIn('--delta', opts.delta, 0, 1),
-          state: api.SiteState.open(required('--state', opts.state), site.federationId, site.siteId),
+          state: api.SiteState.open(required('--state', opts.state), site.federationId, site.siteId, {
+            key: site.stateKey(),
+          }),
           onRound: (r) => {
             const line = {
               siteId: r.siteId,
@@ -423,7 +425,9 @@ function registerFileExchange(fed: Command): void {
       try {
         const r = await api.exportUpdate({
           site,
-          state: api.SiteState.open(required('--state', opts.state), site.federationId, site.siteId),
+          state: api.SiteState.open(required('--state', opts.state), site.federationId, site.siteId, {
+            key: site.stateKey(),
+          }),
           trainer: local.trainer,
           initialAdapter: local.initialAdapter,
           round: positiveInt('--round', opts.round),
@@ -573,7 +577,9 @@ function registerFileExchange(fed: Command): void {
           const r = api.importAggregate({
             site,
             initialAdapter: local?.initialAdapter ?? null,
-            state: api.SiteState.open(required('--state', opts.state), site.federationId, site.siteId),
+            state: api.SiteState.open(required('--state', opts.state), site.federationId, site.siteId, {
+              key: site.stateKey(),
+            }),
             file: required('--in', opts.in),
             delta: numberIn('--delta', opts.delta, 0, 1),
           });
