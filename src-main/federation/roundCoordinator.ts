@@ -26,6 +26,7 @@ import {
   writeBundle,
 } from './signedBundle.js';
 import { ckksRuntime } from './sealRuntime.js';
+import { maxUpdateBytes } from './updateSizeLimit.js';
 
 const LayoutSchema = z.array(z.number().int().nonnegative()).min(1);
 
@@ -434,6 +435,13 @@ export class RoundCoordinator {
     );
     if (this.policy.maxRounds === undefined || round < this.policy.maxRounds) this.openRound(round + 1);
     return stats;
+  }
+
+  /** The largest update upload accepted now (updateSizeLimit.ts). */
+  updateSizeLimit(): number {
+    const layout = this.state.latestLayout();
+    const values = layout ? LayoutSchema.parse(JSON.parse(layout)).reduce((n, l) => n + l, 0) : null;
+    return maxUpdateBytes(this.bundle.manifest.ckks, values);
   }
 
   /** The signed aggregate of a round (the latest one is kept in memory: every site fetches it). */
