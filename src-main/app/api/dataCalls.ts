@@ -17,6 +17,7 @@ import { ConfidantError } from '../../shared/confidantError.js';
 import type { DatasetRow, Store } from '../../store/index.js';
 import type { EngineSession } from '../engineSession.js';
 import type { CallImplementations } from './callImplementations.js';
+import { requireReadablePath } from './pickedFiles.js';
 
 type DataCallName =
   | 'projects.list'
@@ -133,7 +134,8 @@ export function dataCalls(session: EngineSession): CallImplementations<DataCallN
     'datasets.import': async ({ projectId, name, source, allowErrors }) => {
       const project = requireProject(store(), projectId);
       const options = { project: project.name, name, allowErrors };
-      if (source.kind === 'path') return importFile(store(), resolve(source.path), options);
+      if (source.kind === 'path')
+        return importFile(store(), requireReadablePath(source.path, session.dataDirectory.path), options);
       const defaultName = name ?? source.fileName.replace(/\.[^.]+$/, '');
       return importFile(store(), basename(source.fileName), {
         ...options,

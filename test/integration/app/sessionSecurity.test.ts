@@ -86,4 +86,17 @@ describe('app session security', () => {
     expect(created.filter((name) => !/^confidant\.db(-wal|-shm|-journal)?$/.test(name))).toEqual([]);
     expect(readdirSync(dataDir)).not.toContain('.scratch');
   });
+
+  it('reads no file by path unless the user picked it (or it is one of the engine’s report exports)', async () => {
+    const outside = join(directory, 'secret.jsonl');
+    writeFileSync(outside, '{"text": "someone else\'s notes"}\n');
+    const [project] = await call('projects.list', {});
+    const imported = await handler('datasets.import', {
+      projectId: project!.id,
+      source: { kind: 'path', path: outside },
+    });
+    expect(imported).toMatchObject({ ok: false, error: { code: 'api.path-not-picked' } });
+    const verified = await handler('report.verify', { kind: 'path', path: outside });
+    expect(verified).toMatchObject({ ok: false, error: { code: 'api.path-not-picked' } });
+  });
 });
