@@ -88,19 +88,6 @@ function checkOptions(options: CreateFederationOptions): void {
       hint: 'e.g. --sites a,b,c',
     });
   }
-  const minimum = options.minContributors ?? DEFAULT_MIN_CONTRIBUTORS;
-  if (!(Number.isInteger(minimum) && minimum >= 1 && minimum <= options.siteIds.length)) {
-    throw new ConfidantError(
-      'fed.min-contributors',
-      `a round needs at least ${minimum} contributors, but the federation has ${options.siteIds.length} sites`,
-      {
-        where: { field: '--min-contributors' },
-        hint:
-          `add sites, or choose 1 ≤ --min-contributors ≤ ${options.siteIds.length}. Below 3, a site can work out ` +
-          'another site’s update from the aggregate (with 2, by subtracting its own).',
-      },
-    );
-  }
   if (options.passphrase !== undefined && options.passphrase.length < 8) {
     throw new ConfidantError(
       'fed.weak-passphrase',
@@ -116,6 +103,19 @@ function checkOptions(options: CreateFederationOptions): void {
       where: { file: options.outDir },
       hint: 'choose a new folder for the federation; an existing one is never overwritten',
     });
+  }
+  const minimum = options.minContributors ?? DEFAULT_MIN_CONTRIBUTORS;
+  if (!(Number.isInteger(minimum) && minimum >= 1 && minimum <= options.siteIds.length)) {
+    throw new ConfidantError(
+      'fed.min-contributors',
+      `a round needs at least ${minimum} contributors, but the federation has ${options.siteIds.length} sites`,
+      {
+        where: { field: '--min-contributors' },
+        hint:
+          `add sites, or choose 1 ≤ --min-contributors ≤ ${options.siteIds.length}. Below 3, a site can work out ` +
+          'another site’s update from the aggregate (with 2, by subtracting its own).',
+      },
+    );
   }
 }
 
