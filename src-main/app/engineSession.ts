@@ -4,14 +4,20 @@
  * connection), the job runner, and the app settings. Never imports Electron: the
  * passphrase vault (safeStorage) is handed in by the Electron main process.
  */
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { z } from 'zod';
 import { JobRunner } from './jobs/jobRunner.js';
 import type { ApiEvent } from '../shared/api.js';
 import { BackendChoiceSchema, type BackendChoice, type StoreStatus } from '../shared/apiSchemas.js';
 import { ConfidantError } from '../shared/confidantError.js';
-import { resolveDataDirectory, Store, type DataDirectory, type KdfCost } from '../store/index.js';
+import {
+  assertNewPassphrase,
+  resolveDataDirectory,
+  Store,
+  type DataDirectory,
+  type KdfCost,
+} from '../store/index.js';
 
 /** Remembers the store passphrase with the OS keychain (Electron safeStorage). */
 export interface PassphraseVault {
@@ -53,6 +59,8 @@ export class EngineSession {
       },
     });
     this.backend = this.readSettings().backend;
+    // Older versions wrote uploads as plaintext here before importing them; a crash left them.
+    rmSync(join(this.dataDirectory.path, '.scratch'), { recursive: true, force: true });
   }
 
   subscribe(listener: (event: ApiEvent) => void): () => void {
@@ -84,14 +92,16 @@ export class EngineSession {
         hint: 'No passphrase is remembered on this computer.',
       });
     }
-    this.store?.close();
-    this.store = null;
-    this.store = Store.open({
+    if (request.create && !Store.exists(this.dataDirectory.path)) assertNewPassphrase(passphrase);
+    // Open first: a wrong passphrase throws here and leaves an already open store open.
+    const opened = Store.open({
       directory: this.dataDirectory.path,
       passphrase,
       create: request.create,
       ...(this.options.kdfCost ? { kdfCost: this.options.kdfCost } : {}),
     });
+    this.store?.close();
+    this.store = opened;
     this.passphrase = passphrase;
     if (request.remember && vault?.available()) vault.save(passphrase);
     return this.status();

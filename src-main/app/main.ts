@@ -1,9 +1,12 @@
 /**
  * Electron main process: one window with secure defaults, the renderer served from the
  * app's own protocol, every other network request cancelled, navigation and new windows
- * blocked, permission requests denied, and a single-instance lock.
+ * blocked (no link is ever handed to the OS browser: the app links to nothing outside it),
+ * permission requests denied, DevTools only in development builds, and a single-instance lock.
+ * The packaged binary's fuses (electron-builder.yml) turn off ELECTRON_RUN_AS_NODE,
+ * NODE_OPTIONS and --inspect, and turn on cookie encryption and ASAR integrity checks.
  */
-import { app, BrowserWindow, ipcMain, net, protocol, safeStorage, session, shell } from 'electron';
+import { app, BrowserWindow, ipcMain, net, protocol, safeStorage, session } from 'electron';
 import { join, normalize, sep } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { API_CHANNEL, API_EVENT_CHANNEL } from '../shared/apiChannel.js';
@@ -55,10 +58,15 @@ function createWindow(): BrowserWindow {
     minHeight: 640,
     title: 'Confidant',
     show: false,
-    webPreferences: { ...SECURE_WEB_PREFERENCES, preload: join(import.meta.dirname, '../preload/index.cjs') },
+    webPreferences: {
+      ...SECURE_WEB_PREFERENCES,
+      preload: join(import.meta.dirname, '../preload/index.cjs'),
+      devTools: !app.isPackaged,
+    },
   });
-  window.webContents.setWindowOpenHandler(({ url }) => {
-    if (url.startsWith('https://')) void shell.openExternal(url); // only on explicit user links
+  // No new windows, and no URL is handed to the OS browser or a file handler: a compromised
+  // page could otherwise open any URL outside the sandbox.
+  window.webContents.setWindowOpenHandler(() => {
     return { action: 'deny' };
   });
   window.webContents.on('will-navigate', (event, url) => {

@@ -26,6 +26,11 @@ export interface ImportOptions {
   mapping?: ColumnMapping;
   segmentation?: TextSegmentation;
   maxRecordChars?: number;
+  /**
+   * The file's bytes, already in memory (an upload): read from here and never from disk, so
+   * no plaintext copy is written; the file argument is then only the name.
+   */
+  content?: Buffer;
   /** Records per transaction (default 2,000). */
   batchSize?: number;
   /** Import the valid records even when some have errors (default: import nothing). */
@@ -70,10 +75,10 @@ interface ValidatedStream {
 /** Reads and validates a file record by record (shared by import and preview). */
 export function validatedRecords(
   file: string,
-  options: Pick<ImportOptions, 'format' | 'mapping' | 'segmentation' | 'maxRecordChars'>,
+  options: Pick<ImportOptions, 'format' | 'mapping' | 'segmentation' | 'maxRecordChars' | 'content'>,
 ): ValidatedStream {
   const format = options.format ?? detectFormat(file);
-  const source = openSource(file, { format, segmentation: options.segmentation });
+  const source = openSource(file, { format, segmentation: options.segmentation }, options.content);
   let mapping: ColumnMapping | undefined;
   let validator: RecordValidator | undefined;
   const setUp = (columns: readonly string[] | undefined, row: SourceRow | undefined): ValidationIssue[] => {

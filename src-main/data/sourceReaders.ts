@@ -2,14 +2,20 @@
  * Streaming readers for CSV (csv-parse), JSONL and plain text (readline): they yield one
  * source row at a time with its line numbers, plus the problems only the parser can see
  * (malformed quoting, wrong field counts, invalid JSON). Memory stays flat in file size.
+ *
+ * Lines and CSV records longer than MAX_SOURCE_RECORD_BYTES are refused with their line
+ * number (not read into memory), lines are split in linear time, and no message quotes the
+ * file's content: records are patient text, and messages reach logs and terminals.
  */
 import { accessSync, constants, createReadStream, statSync } from 'node:fs';
-import { pipeline } from 'node:stream';
-import { createInterface } from 'node:readline';
+import { pipeline, Readable } from 'node:stream';
 import { parse, type CsvError } from 'csv-parse';
 import { ConfidantError } from '../shared/confidantError.js';
 import type { ReadOptions, SourceItem, SourceRow, ValidationIssue } from './importTypes.js';
 import { Utf8LineCheck } from './utf8LineCheck.js';
+
+/** The longest line (JSONL, text) or CSV record read: 16 MiB. A valid record is far shorter. */
+export const MAX_SOURCE_RECORD_BYTES = 16 * 1024 * 1024;
 
 export interface OpenedSource {
   items: AsyncIterable<SourceItem>;
@@ -34,10 +40,17 @@ function assertReadableFile(file: string): void {
   }
 }
 
-export function openSource(file: string, options: ReadOptions): OpenedSource {
-  assertReadableFile(file);
+/**
+ * Opens `file` for reading, or, when `content` is given, reads those bytes instead (an upload
+ * that must never be written to disk as plaintext; `file` is then only its name).
+ */
+export function openSource(file: string, options: ReadOptions, content?: Buffer): OpenedSource {
+  if (content === undefined) assertReadableFile(file);
   const check = new Utf8LineCheck();
-  const raw = createReadStream(file, { highWaterMark: 256 * 1024 });
+  const raw =
+    content === undefined
+      ? createReadStream(file, { highWaterMark: 256 * 1024 })
+      : Readable.from([content], { objectMode: false });
   // Read errors reach whoever consumes `check` (the parser or readline).
   const bytes = pipeline(raw, check, () => {});
   let columns: string[] | undefined;
@@ -81,6 +94,7 @@ async function* readCsv(
     },
     skip_records_with_error: true,
     skip_empty_lines: true,
+    max_record_size: MAX_SOURCE_RECORD_BYTES,
     on_record: (record: Record<string, string>, context: { lines: number }) => {
       const item = { before: pending, row: { line: lastEnd + 1, endLine: context.lines, values: record } };
       pending = [];
@@ -108,6 +122,15 @@ async function* readCsv(
           ),
         );
       }
+    } else if (error.code === 'CSV_MAX_RECORD_SIZE') {
+      pending.push({
+        issue: {
+          line: lastEnd + 1,
+          code: 'oversize-record',
+          severity: 'error',
+          message: `The record starting here is longer than ${MAX_SOURCE_RECORD_BYTES / 2 ** 20} MiB; reading stopped here (is a quote left open?).`,
+        },
+      });
     } else if (
       error.code === 'CSV_RECORD_INCONSISTENT_COLUMNS' ||
       error.code === 'CSV_RECORD_INCONSISTENT_FIELDS_LENGTH'
@@ -129,26 +152,83 @@ async function* readCsv(
   yield* pending;
 }
 
-function lines(bytes: NodeJS.ReadableStream): AsyncIterable<string> {
-  const decoded = bytes as NodeJS.ReadableStream & { setEncoding(e: BufferEncoding): void };
-  decoded.setEncoding('utf8');
-  return createInterface({ input: decoded, crlfDelay: Infinity });
+/** A line of the file, or null when it was longer than MAX_SOURCE_RECORD_BYTES (not kept). */
+type Line = string | null;
+
+/**
+ * The file's lines (split at \n; a \r before it is dropped), in time linear in the file
+ * size: a line's pieces are collected and joined once. A line over the cap is dropped as it
+ * grows and comes out as null.
+ */
+async function* lines(bytes: NodeJS.ReadableStream): AsyncGenerator<Line> {
+  let pieces: Buffer[] = [];
+  let size = 0;
+  let tooLong = false;
+  const finish = (last: Buffer): Line => {
+    if (tooLong || size + last.length > MAX_SOURCE_RECORD_BYTES) return null;
+    const all = pieces.length > 0 ? Buffer.concat([...pieces, last]) : last;
+    const end = all.length > 0 && all[all.length - 1] === 13 ? all.length - 1 : all.length;
+    return all.toString('utf8', 0, end);
+  };
+  for await (const raw of bytes as AsyncIterable<Buffer | string>) {
+    const chunk = typeof raw === 'string' ? Buffer.from(raw, 'utf8') : raw;
+    let start = 0;
+    let newline = chunk.indexOf(10, start);
+    while (newline !== -1) {
+      yield finish(chunk.subarray(start, newline));
+      pieces = [];
+      size = 0;
+      tooLong = false;
+      start = newline + 1;
+      newline = chunk.indexOf(10, start);
+    }
+    if (start < chunk.length && !tooLong) {
+      size += chunk.length - start;
+      if (size > MAX_SOURCE_RECORD_BYTES) {
+        tooLong = true;
+        pieces = [];
+      } else pieces.push(chunk.subarray(start));
+    }
+  }
+  if (tooLong || size > 0) yield finish(Buffer.alloc(0));
+}
+
+function tooLongIssue(line: number): { issue: ValidationIssue } {
+  return {
+    issue: {
+      line,
+      code: 'oversize-record',
+      severity: 'error',
+      message: `The line is longer than ${MAX_SOURCE_RECORD_BYTES / 2 ** 20} MiB; it was not read.`,
+    },
+  };
+}
+
+/** Where JSON.parse stopped, from its message, without quoting the text (V8 may quote it). */
+function jsonErrorPosition(error: unknown): string {
+  const match = error instanceof Error ? /position (\d+)/.exec(error.message) : null;
+  return match ? ` at character ${Number(match[1]) + 1}` : '';
 }
 
 async function* readJsonl(bytes: NodeJS.ReadableStream): AsyncGenerator<SourceItem> {
   let line = 0;
   for await (const rawLine of lines(bytes)) {
     line += 1;
+    if (rawLine === null) {
+      yield tooLongIssue(line);
+      continue;
+    }
     const text = line === 1 ? rawLine.replace(/^\uFEFF/, '') : rawLine;
     if (text.trim() === '') continue;
     let value: unknown;
     try {
       value = JSON.parse(text);
     } catch (error) {
+      // Never the parser's own message: V8 quotes the start of the line (patient text).
       yield issue(
         line,
         'invalid-json',
-        `Not valid JSON (${error instanceof Error ? error.message : String(error)}).`,
+        `Not valid JSON${jsonErrorPosition(error)}: each line must be one complete JSON object.`,
       );
       continue;
     }
@@ -169,6 +249,10 @@ async function* readText(
   let start = 0;
   for await (const rawLine of lines(bytes)) {
     line += 1;
+    if (rawLine === null) {
+      yield tooLongIssue(line);
+      continue;
+    }
     const text = line === 1 ? rawLine.replace(/^\uFEFF/, '') : rawLine;
     if (segmentation === 'line') {
       if (text.trim() === '') continue;

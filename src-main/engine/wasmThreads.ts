@@ -8,14 +8,18 @@
  * assumes two hyper-threads per core), which is 1 on a 2-vCPU machine.
  *
  * So this module instantiates the threaded build itself: the worker script (shipped in the
- * package as a string) is written once to the temp folder and given to Emscripten as a file
- * path, the main script is the package's own file, and the wasm import that reports the
+ * package as a string) is written, fresh for each process, into a private folder that
+ * mkdtemp creates (mode 0700, a name no other user can predict or pre-create) and given to
+ * Emscripten as a file path, the main script is the package's own file, and the wasm import that reports the
  * core count answers 2 × the cores this process may use, so the pool gets one thread per
  * core. Then the 'wasm' tfjs backend is re-registered on that module. Any failure leaves the
  * stock single-threaded backend in place.
+ *
+ * Security: never execute a file found at a shared, predictable temp path. Another local
+ * user could plant it and run code inside Confidant, whose environment may hold the store
+ * passphrase (issue #19). The private folder is removed when the process exits.
  */
-import { createHash } from 'node:crypto';
-import { existsSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
@@ -39,6 +43,19 @@ const webAssembly = (
   }
 ).WebAssembly;
 
+/**
+ * Writes the worker script into a new private folder (mkdtemp: mode 0700, unpredictable
+ * name) with exclusive create ('wx', mode 0600), so the file Emscripten runs is the one
+ * written here and nothing another user placed. The folder is removed at exit.
+ */
+export function writePrivateWorkerScript(contents: string): string {
+  const folder = mkdtempSync(join(tmpdir(), 'confidant-wasm-'));
+  const workerFile = join(folder, 'tfjs-wasm-worker.cjs');
+  writeFileSync(workerFile, contents, { flag: 'wx', mode: 0o600 });
+  process.once('exit', () => rmSync(folder, { recursive: true, force: true }));
+  return workerFile;
+}
+
 /** Registers the threaded 'wasm' backend with `threads` threads; throws why not. */
 export async function registerThreadedWasm(threads: number): Promise<void> {
   const root = dirname(requireHere.resolve('@tensorflow/tfjs-backend-wasm/package.json'));
@@ -53,13 +70,7 @@ export async function registerThreadedWasm(threads: number): Promise<void> {
   };
   // The string escapes its newlines for a Blob (tfjs does the same replace before using it).
   const workerScript = wasmWorkerContents.replace(/\n/g, '\\n');
-  const hash = createHash('sha256').update(workerScript).digest('hex').slice(0, 16);
-  const workerFile = join(tmpdir(), `confidant-tfjs-wasm-worker-${hash}.cjs`);
-  if (!existsSync(workerFile)) {
-    const partial = `${workerFile}.${process.pid}.tmp`;
-    writeFileSync(partial, workerScript);
-    renameSync(partial, workerFile);
-  }
+  const workerFile = writePrivateWorkerScript(workerScript);
 
   const module = await factory({
     locateFile: (path: string, prefix: string) =>

@@ -21,7 +21,7 @@ export interface CoordinatorServerOptions {
   readonly port?: number;
   /** How often the round deadline is checked. */
   readonly tickMs?: number;
-  /** Largest update accepted (default 2 GiB). */
+  /** Largest update accepted (default: what the CKKS parameters and the known layout imply). */
   readonly maxUpdateBytes?: number;
   /** Where refused handshakes are logged (default stderr). */
   readonly log?: (line: string) => void;
@@ -58,15 +58,18 @@ function readBody(req: IncomingMessage, limit: number): Promise<Buffer> {
   return new Promise((resolve, reject) => {
     const chunks: Buffer[] = [];
     let size = 0;
+    let over = false;
     req.on('data', (c: Buffer) => {
       size += c.length;
+      if (over) return; // the rest is read and dropped: memory stays bounded, the site gets the reason
       if (size > limit) {
+        over = true;
+        chunks.length = 0;
         reject(
           new ConfidantError('fed.too-large', `the update is over ${limit} bytes`, {
-            hint: 'the adapter is too large for this coordinator',
+            hint: 'an update is at most what the CKKS parameters and the federation’s adapter layout imply; check the adapter',
           }),
         );
-        req.destroy();
       } else chunks.push(c);
     });
     req.on('end', () => resolve(Buffer.concat(chunks, size)));
@@ -107,7 +110,7 @@ export async function startCoordinatorServer(
     if (req.method === 'GET' && url.pathname === '/v1/status') {
       sendJson(res, 200, coordinator.status());
     } else if (req.method === 'POST' && match?.[2] === 'updates') {
-      const body = await readBody(req, options.maxUpdateBytes ?? 2 ** 31);
+      const body = await readBody(req, options.maxUpdateBytes ?? coordinator.updateSizeLimit());
       traffic.receivedBytes += body.length;
       const round = parseBundle(body).header.round;
       if (round !== Number(match[1])) {

@@ -199,6 +199,13 @@ export class CoordinatorState {
   }
 
   /** The round's updates without their ciphertexts. */
+  /** The adapter layout (JSON) of the most recently stored update, or null before any. */
+  latestLayout(): string | null {
+    const row = this.db.prepare('SELECT layout FROM updates ORDER BY rowid DESC LIMIT 1').get() as
+      { layout: string } | undefined;
+    return row?.layout ?? null;
+  }
+
   updateSummaries(round: number): Omit<StoredUpdate, 'bundle'>[] {
     const rows = this.db
       .prepare(

@@ -26,9 +26,20 @@ function newKeyPem(): string {
   }) as string;
 }
 
+/**
+ * The environment for a child process: this one's, without any variable that holds a
+ * passphrase or secret (CONFIDANT_PASSPHRASE, CONFIDANT_NEW_PASSPHRASE,
+ * CONFIDANT_FED_PASSPHRASE, …), which a child has no use for and could leak.
+ */
+export function childEnvironment(env: NodeJS.ProcessEnv = process.env): NodeJS.ProcessEnv {
+  return Object.fromEntries(
+    Object.entries(env).filter(([name]) => !/^CONFIDANT_.*(PASSPHRASE|SECRET|KEY)/.test(name)),
+  );
+}
+
 function openssl(args: string[], cwd: string): void {
   try {
-    execFileSync('openssl', args, { cwd, stdio: ['ignore', 'pipe', 'pipe'] });
+    execFileSync('openssl', args, { cwd, stdio: ['ignore', 'pipe', 'pipe'], env: childEnvironment() });
   } catch (error) {
     const stderr = (error as { stderr?: Buffer }).stderr?.toString().trim();
     const missing = (error as { code?: string }).code === 'ENOENT';

@@ -25,10 +25,24 @@ export const FederationManifestSchema = z
     sites: z
       .array(z.object({ siteId: SiteIdSchema, certPem: z.string().includes('BEGIN CERTIFICATE') }).strict())
       .min(1),
+    /**
+     * The fewest distinct sites whose updates an aggregate must sum before any site decrypts
+     * it. With one contributor the "aggregate" is that site's update; with two, each can
+     * subtract its own and read the other's. Enforced by the sites, not only the coordinator.
+     */
+    minContributors: z.number().int().min(1).optional(),
   })
   .strict();
 
 export type FederationManifest = z.infer<typeof FederationManifestSchema>;
+
+/** The default minimum number of contributors per round (issue #19). */
+export const DEFAULT_MIN_CONTRIBUTORS = 3;
+
+/** A manifest's minimum (manifests written before the field: 3, or every site when fewer). */
+export function minContributorsOf(manifest: FederationManifest): number {
+  return manifest.minContributors ?? Math.min(DEFAULT_MIN_CONTRIBUTORS, manifest.sites.length);
+}
 
 export const InvitationSchema = z
   .object({

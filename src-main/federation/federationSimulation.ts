@@ -86,6 +86,8 @@ export async function simulateFederation(options: SimulationOptions): Promise<Si
     siteIds,
     outDir: join(options.workDir, 'federation'),
     passphrase,
+    // A simulation on one machine may run 2 sites; real federations default to 3.
+    minContributors: Math.min(3, options.sites),
     ...(options.scryptCost ? { scryptCost: options.scryptCost } : {}),
   });
   const coordinator = new RoundCoordinator(

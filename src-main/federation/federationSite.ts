@@ -3,19 +3,20 @@
  * (n_i·Δ_i under CKKS), and verify, decrypt and normalise a published aggregate
  * (Σ n_i·Δ_i / Σ n_i over the sites present = FedAvg). Used online and air-gapped alike.
  */
-import { randomBytes } from 'node:crypto';
+import { createHmac, randomBytes } from 'node:crypto';
 import type { SecretKey } from 'node-seal/implementation/secret-key.js';
 import { ConfidantError } from '../shared/confidantError.js';
 import { flattenScaled, layoutOf, totalLength, unflatten } from './adapterPacking.js';
 import { packCiphertexts, unpackCiphertexts } from './ciphertextContainer.js';
 import { decryptVector, encryptVector, loadSecretKey } from './ckksVectors.js';
 import { COORDINATOR_NAME } from './federationCa.js';
-import type { Invitation } from './federationManifest.js';
+import { type Invitation, minContributorsOf, siteCertPem } from './federationManifest.js';
 import {
   type AggregateHeader,
   type UpdateHeader,
   parseBundle,
   verifyBundle,
+  verifyContributor,
   writeBundle,
 } from './signedBundle.js';
 import { type CkksRuntime, ckksRuntime } from './sealRuntime.js';
@@ -47,6 +48,11 @@ export class FederationSite {
       runtime,
       loadSecretKey(runtime, Buffer.from(invitation.ckksSecretKey, 'base64')),
     );
+  }
+
+  /** The key that authenticates this site's state folder (its ledger), from its invitation. */
+  stateKey(): Buffer {
+    return createHmac('sha256', 'confidant-site-state').update(this.invitation.siteKeyPem).digest();
   }
 
   get siteId(): string {
@@ -99,6 +105,35 @@ export class FederationSite {
     };
   }
 
+  /**
+   * Refuses, before decrypting, an aggregate of fewer distinct sites than the federation's
+   * minimum, counting only contributors whose own signed update header is attached: neither a
+   * deadline with one sender nor a coordinator that isolates a site can make a site decrypt
+   * one other site's update.
+   */
+  private checkContributors(header: AggregateHeader): void {
+    const manifest = this.invitation.manifest;
+    const minimum = minContributorsOf(manifest);
+    const proven = new Set<string>();
+    for (const entry of header.contributors) {
+      const certPem = siteCertPem(manifest, entry.siteId);
+      if (
+        certPem &&
+        verifyContributor(entry, { federationId: this.federationId, round: header.round }, certPem)
+      )
+        proven.add(entry.siteId);
+    }
+    if (proven.size < minimum) {
+      throw new ConfidantError(
+        'fed.too-few-contributors',
+        `round ${header.round}'s aggregate sums ${proven.size} site(s) with a verifiable update; this federation requires at least ${minimum} before any site decrypts (fewer could reveal one site's update)`,
+        {
+          hint: 'do not use this aggregate; the coordinator must wait for more sites (its --min-sites may not be below the federation minimum)',
+        },
+      );
+    }
+  }
+
   /** Verifies the coordinator's signature and the round, then decrypts and divides by Σ n_i. */
   decryptAggregate(bytes: Buffer, expectedRound?: number): DecryptedAggregate {
     const started = performance.now();
@@ -128,6 +163,7 @@ export class FederationSite {
       );
     }
     verifyBundle(bundle, this.invitation.manifest.coordinatorCertPem, COORDINATOR_NAME);
+    this.checkContributors(header);
     const sum = decryptVector(
       this.runtime,
       this.secretKey,

@@ -2,8 +2,14 @@
  * `confidant fed init`: creates a federation. One run, on one trusted machine, makes the
  * federation id, the CKKS parameters and secret key, the CA and every certificate, then
  * writes: federation.json (public), coordinator/ (manifest + coordinator TLS key; no CKKS
- * secret key) and invitations/<site>.invite (passphrase-encrypted: the CKKS secret key and
- * the site's TLS key). The CA's private key is discarded: membership is fixed at init.
+ * secret key) and invitations/<site>.invite (encrypted: the CKKS secret key and the site's TLS
+ * key). The CA's private key is discarded: membership is fixed at init.
+ *
+ * Each invitation is sealed with its own random secret (120 bits, printed once by `fed init`
+ * for the operator to hand over out of band), so one leaked secret opens one invitation, not
+ * every site's. A shared passphrase is kept only for local simulations and tests. The
+ * manifest fixes the minimum number of contributors per round (default 3), which the sites
+ * enforce before they decrypt an aggregate.
  */
 import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readdirSync, writeFileSync } from 'node:fs';
@@ -13,6 +19,7 @@ import { type CkksParameters, DEFAULT_CKKS_PARAMETERS } from './ckksParameters.j
 import { COORDINATOR_NAME, issueFederationCertificates } from './federationCa.js';
 import {
   COORDINATOR_KEY_FILE,
+  DEFAULT_MIN_CONTRIBUTORS,
   type FederationManifest,
   INVITATION_ENVELOPE_FORMAT,
   type Invitation,
@@ -25,7 +32,13 @@ import { ckksRuntime } from './sealRuntime.js';
 export interface CreateFederationOptions {
   readonly siteIds: readonly string[];
   readonly outDir: string;
-  readonly passphrase: string;
+  /**
+   * Seal every invitation with this one passphrase instead of a secret per site. Only for
+   * simulations and tests on one machine: anyone who has it opens every invitation.
+   */
+  readonly passphrase?: string;
+  /** The fewest sites an aggregate must sum before a site decrypts it (default 3). */
+  readonly minContributors?: number;
   /** Names or IP addresses the coordinator's certificate is valid for. */
   readonly coordinatorHosts?: readonly string[];
   readonly coordinatorUrl?: string;
@@ -38,6 +51,27 @@ export interface CreatedFederation {
   readonly manifestFile: string;
   readonly coordinatorDir: string;
   readonly invitations: ReadonlyMap<string, string>;
+  /** Each site's invitation secret (the shared passphrase when one was given). */
+  readonly siteSecrets: ReadonlyMap<string, string>;
+}
+
+const BASE32 = 'ABCDEFGHIJKLMNOPQRSTUVWXYZ234567';
+
+/** A random invitation secret: 15 bytes (120 bits) as 24 base32 letters in groups of 4. */
+export function newInvitationSecret(): string {
+  const bytes = randomBytes(15);
+  let bits = 0;
+  let value = 0;
+  let text = '';
+  for (const byte of bytes) {
+    value = (value << 8) | byte;
+    bits += 8;
+    while (bits >= 5) {
+      text += BASE32[(value >>> (bits - 5)) & 31];
+      bits -= 5;
+    }
+  }
+  return text.match(/.{4}/g)!.join('-');
 }
 
 function checkOptions(options: CreateFederationOptions): void {
@@ -54,7 +88,7 @@ function checkOptions(options: CreateFederationOptions): void {
       hint: 'e.g. --sites a,b,c',
     });
   }
-  if (options.passphrase.length < 8) {
+  if (options.passphrase !== undefined && options.passphrase.length < 8) {
     throw new ConfidantError(
       'fed.weak-passphrase',
       'the invitation passphrase must have at least 8 characters',
@@ -69,6 +103,19 @@ function checkOptions(options: CreateFederationOptions): void {
       where: { file: options.outDir },
       hint: 'choose a new folder for the federation; an existing one is never overwritten',
     });
+  }
+  const minimum = options.minContributors ?? DEFAULT_MIN_CONTRIBUTORS;
+  if (!(Number.isInteger(minimum) && minimum >= 1 && minimum <= options.siteIds.length)) {
+    throw new ConfidantError(
+      'fed.min-contributors',
+      `a round needs at least ${minimum} contributors, but the federation has ${options.siteIds.length} sites`,
+      {
+        where: { field: '--min-contributors' },
+        hint:
+          `add sites, or choose 1 ≤ --min-contributors ≤ ${options.siteIds.length}. Below 3, a site can work out ` +
+          'another site’s update from the aggregate (with 2, by subtracting its own).',
+      },
+    );
   }
 }
 
@@ -91,6 +138,7 @@ export async function createFederation(options: CreateFederationOptions): Promis
     caCertPem: certs.ca.certPem,
     coordinatorCertPem: certs.coordinator.certPem,
     sites: options.siteIds.map((siteId) => ({ siteId, certPem: certs.sites.get(siteId)?.certPem ?? '' })),
+    minContributors: options.minContributors ?? DEFAULT_MIN_CONTRIBUTORS,
   };
   const keyGenerator = runtime.seal.KeyGenerator(runtime.context);
   const secretKey = keyGenerator.secretKey();
@@ -108,7 +156,10 @@ export async function createFederation(options: CreateFederationOptions): Promis
   const invitationsDir = join(options.outDir, 'invitations');
   mkdirSync(invitationsDir, { mode: 0o700 });
   const invitations = new Map<string, string>();
+  const siteSecrets = new Map<string, string>();
   for (const siteId of options.siteIds) {
+    const secret = options.passphrase ?? newInvitationSecret();
+    siteSecrets.set(siteId, secret);
     const invitation: Invitation = {
       format: 'confidant-fed-invitation',
       version: 1,
@@ -122,12 +173,12 @@ export async function createFederation(options: CreateFederationOptions): Promis
       INVITATION_ENVELOPE_FORMAT,
       { federationId, siteId },
       Buffer.from(JSON.stringify(invitation)),
-      options.passphrase,
+      secret,
       options.scryptCost ?? DEFAULT_SCRYPT_COST,
     );
     const file = join(invitationsDir, `${siteId}.invite`);
     writeFileSync(file, `${JSON.stringify(envelope, null, 2)}\n`, { mode: 0o600 });
     invitations.set(siteId, file);
   }
-  return { federationId, manifestFile, coordinatorDir, invitations };
+  return { federationId, manifestFile, coordinatorDir, invitations, siteSecrets };
 }

@@ -13,7 +13,7 @@ import { z } from 'zod';
 import { ConfidantError } from '../shared/confidantError.js';
 import { packCiphertexts, unpackCiphertexts } from './ciphertextContainer.js';
 import { CiphertextAccumulator, sumCiphertextVectors } from './ckksVectors.js';
-import { COORDINATOR_STATE_FILE, siteCertPem } from './federationManifest.js';
+import { COORDINATOR_STATE_FILE, minContributorsOf, siteCertPem } from './federationManifest.js';
 import type { CoordinatorBundle } from './federationFiles.js';
 import { CoordinatorState, type RoundRow } from './coordinatorState.js';
 import {
@@ -21,10 +21,12 @@ import {
   type UpdateHeader,
   parseBundle,
   bundleId,
+  headerBytesOf,
   verifyBundle,
   writeBundle,
 } from './signedBundle.js';
 import { ckksRuntime } from './sealRuntime.js';
+import { maxUpdateBytes } from './updateSizeLimit.js';
 
 const LayoutSchema = z.array(z.number().int().nonnegative()).min(1);
 
@@ -111,10 +113,11 @@ export class RoundCoordinator {
     }
     this.state.setMeta('federationId', bundle.manifest.federationId);
     const sites = bundle.manifest.sites.length;
+    const minContributors = minContributorsOf(bundle.manifest);
     const storedPolicy = this.state.getMeta('policy');
     const base: RoundPolicy = storedPolicy
       ? RoundPolicySchema.parse(JSON.parse(storedPolicy))
-      : { quorum: sites, minSites: 1, roundDeadlineMs: 10 * 60_000 };
+      : { quorum: sites, minSites: minContributors, roundDeadlineMs: 10 * 60_000 };
     this.policy = {
       ...base,
       ...Object.fromEntries(Object.entries(policy).filter(([, v]) => v !== undefined)),
@@ -122,16 +125,16 @@ export class RoundCoordinator {
     if (!(
       this.policy.quorum >= 1 &&
       this.policy.quorum <= sites &&
-      this.policy.minSites >= 1 &&
+      this.policy.minSites >= minContributors &&
       this.policy.minSites <= this.policy.quorum
     )) {
       this.state.close();
       throw new ConfidantError(
         'fed.invalid-policy',
-        `quorum ${this.policy.quorum} and minimum ${this.policy.minSites} do not fit ${sites} sites`,
+        `quorum ${this.policy.quorum} and minimum ${this.policy.minSites} do not fit ${sites} sites and the federation's minimum of ${minContributors} contributors (sites refuse smaller aggregates)`,
         {
           where: { field: '--quorum' },
-          hint: `use 1 ≤ --min-sites ≤ --quorum ≤ ${sites}`,
+          hint: `use ${minContributors} ≤ --min-sites ≤ --quorum ≤ ${sites}`,
         },
       );
     }
@@ -393,6 +396,11 @@ export class RoundCoordinator {
     this.dropRunning();
     const payload = packCiphertexts(sum);
     const layout = LayoutSchema.parse(JSON.parse((updates[0] as { layout: string }).layout));
+    // Each contributor's own signed update header travels with the aggregate, so sites can
+    // count real contributors before they decrypt (federationSite.checkContributors).
+    const signedHeaders = new Map(
+      this.state.updates(round).map((u) => [u.siteId, headerBytesOf(u.bundle).toString('base64')]),
+    );
     const header: Omit<AggregateHeader, 'signature' | 'payloadSha256' | 'payloadBytes'> = {
       kind: 'aggregate',
       version: 1,
@@ -406,6 +414,7 @@ export class RoundCoordinator {
         siteId: u.siteId,
         examples: u.examples,
         updateSha256: u.bundleSha256,
+        ...(signedHeaders.has(u.siteId) ? { updateHeader: signedHeaders.get(u.siteId)! } : {}),
       })),
       totalExamples: updates.reduce((n, u) => n + u.examples, 0),
     };
@@ -426,6 +435,13 @@ export class RoundCoordinator {
     );
     if (this.policy.maxRounds === undefined || round < this.policy.maxRounds) this.openRound(round + 1);
     return stats;
+  }
+
+  /** The largest update upload accepted now (updateSizeLimit.ts). */
+  updateSizeLimit(): number {
+    const layout = this.state.latestLayout();
+    const values = layout ? LayoutSchema.parse(JSON.parse(layout)).reduce((n, l) => n + l, 0) : null;
+    return maxUpdateBytes(this.bundle.manifest.ckks, values);
   }
 
   /** The signed aggregate of a round (the latest one is kept in memory: every site fetches it). */

@@ -49,7 +49,17 @@ export const AggregateHeaderSchema = z
     contributors: z
       .array(
         z
-          .object({ siteId: SiteIdSchema, examples: z.number().int().positive(), updateSha256: Sha256Schema })
+          .object({
+            siteId: SiteIdSchema,
+            examples: z.number().int().positive(),
+            updateSha256: Sha256Schema,
+            /**
+             * The contributor's own signed update header (base64 of its exact bytes), so a site
+             * can check that this site really sent an update for this round: a coordinator
+             * cannot invent contributors to get past the sites' minimum.
+             */
+            updateHeader: z.string().optional(),
+          })
           .strict(),
       )
       .min(1),
@@ -155,6 +165,52 @@ export function verifyBundle(bundle: ParsedBundle, signerCertPem: string, signer
       `the signature on the ${header.kind} for round ${header.round} is not ${signerName}'s`,
       'the bundle was altered or signed with another key; do not use it',
     );
+  }
+}
+
+/** The exact header bytes of a bundle (what its signature and bundleSha256 cover, with the framing). */
+export function headerBytesOf(bytes: Buffer): Buffer {
+  parseBundle(bytes);
+  return bytes.subarray(12, 12 + bytes.readUInt32LE(8));
+}
+
+/**
+ * Checks one contributor entry of an aggregate against the update header it carries: the
+ * header hashes (with the framing) to the entry's updateSha256, is signed by that site's
+ * certificate, and names this federation, this round, that site and that example count.
+ */
+export function verifyContributor(
+  entry: AggregateHeader['contributors'][number],
+  expected: { federationId: string; round: number },
+  siteCertPem: string,
+): boolean {
+  if (!entry.updateHeader) return false;
+  const headerBytes = Buffer.from(entry.updateHeader, 'base64');
+  const length = Buffer.alloc(4);
+  length.writeUInt32LE(headerBytes.length);
+  if (sha256Hex(Buffer.concat([MAGIC, length, headerBytes])) !== entry.updateSha256) return false;
+  let header: UpdateHeader;
+  try {
+    header = UpdateHeaderSchema.parse(JSON.parse(headerBytes.toString('utf8')));
+  } catch {
+    return false;
+  }
+  if (
+    header.federationId !== expected.federationId ||
+    header.round !== expected.round ||
+    header.siteId !== entry.siteId ||
+    header.examples !== entry.examples
+  )
+    return false;
+  try {
+    return verify(
+      'sha256',
+      signedText(header),
+      new X509Certificate(siteCertPem).publicKey,
+      Buffer.from(header.signature, 'base64'),
+    );
+  } catch {
+    return false;
   }
 }
 

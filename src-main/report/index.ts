@@ -28,6 +28,7 @@ export {
   reportJsonSha256,
   writeSignedReport,
   type ReportSigner,
+  type SignOptions,
   type SignedReport,
 } from './signReport.js';
 export { runVerdict, epsilonBoundViolation, type RunVerdict } from './verdictText.js';

@@ -14,6 +14,8 @@ export interface SignatureBlockInfo {
   keyFingerprint: string;
   /** ISO 8601. */
   signedAt: string;
+  /** 'supplied-json': rendered by `report render --input` from data handed to Confidant. */
+  source?: 'store' | 'supplied-json';
 }
 
 /** Nested configuration as "a.b.c = value" lines. */
@@ -106,10 +108,23 @@ export function signatureSection(w: PdfWriter, signature: SignatureBlockInfo | n
       '(RFC 8785) of the report data, which is attached to this PDF as report.json. Changing one character ' +
       'of either makes verification fail.',
   );
+  if (signature.source === 'supplied-json') {
+    w.callout('warn', 'Rendered from hand-supplied report data', [
+      'This PDF was rendered with `confidant report render --input` from a report.json file given to ' +
+        'Confidant, not assembled from the runs in its store. The signature proves who rendered it, not ' +
+        'that its numbers came from a real training run.',
+    ]);
+  }
   w.keyValues([
     ['Algorithm', 'Ed25519 (RFC 8032)'],
     ['Signed at', formatUtc(signature.signedAt)],
     ['Covers', 'SHA-256 of the PDF bytes and SHA-256 of the canonical report.json'],
+    [
+      'Report data from',
+      signature.source === 'supplied-json'
+        ? 'a hand-supplied report.json (report render --input)'
+        : 'this installation’s own runs',
+    ],
   ]);
   w.keyValues([['Signer key fingerprint (SHA-256)', formatHash(signature.keyFingerprint)]], {
     mono: true,

@@ -17,6 +17,7 @@ import {
   formatTrailer,
   SIGNATURE_FORMAT,
   statementBytes,
+  type ReportSource,
   type SignatureRecord,
   type SignedStatement,
 } from './signatureTrailer.js';
@@ -53,17 +54,25 @@ export interface SignedReport {
   reportJsonSha256: string;
 }
 
+export interface SignOptions {
+  /** Defaults to now (pass it for byte-identical output). */
+  signedAt?: Date;
+  /** Where the model came from (default 'store'); 'supplied-json' is printed and signed. */
+  source?: ReportSource;
+}
+
 /** Renders and signs; `signedAt` defaults to now (pass it for byte-identical output). */
 export async function createSignedReport(
   input: ReportModel,
   signer: ReportSigner,
-  options: { signedAt?: Date } = {},
+  options: SignOptions = {},
 ): Promise<SignedReport> {
   const model = validateReportModel(input);
   const fingerprint = keyFingerprint(signer.publicKey);
   const signedAt = (options.signedAt ?? new Date()).toISOString();
+  const source = options.source ?? 'store';
   const body = await renderReportPdf(model, {
-    signature: { algorithm: 'Ed25519', keyFingerprint: fingerprint, signedAt },
+    signature: { algorithm: 'Ed25519', keyFingerprint: fingerprint, signedAt, source },
   });
   const statement: SignedStatement = {
     format: SIGNATURE_FORMAT,
@@ -74,6 +83,7 @@ export async function createSignedReport(
     signedAt,
     publicKey: signer.publicKey.export({ format: 'der', type: 'spki' }).toString('base64'),
     keyFingerprint: fingerprint,
+    source,
   };
   const record: SignatureRecord = {
     ...statement,
@@ -101,7 +111,7 @@ export async function writeSignedReport(
   signer: ReportSigner,
   outPdf: string,
   outJson?: string,
-  options: { signedAt?: Date } = {},
+  options: SignOptions = {},
 ): Promise<SignedReport> {
   const report = await createSignedReport(model, signer, options);
   try {

@@ -33,6 +33,12 @@ export const SignedStatementSchema = z
     /** SPKI DER, base64. */
     publicKey: z.string().min(1),
     keyFingerprint: Hex64,
+    /**
+     * Where the report data came from: 'store' when Confidant assembled it from its own runs,
+     * 'supplied-json' when `report render --input` signed a model someone handed it (the
+     * numbers may have been edited by hand). Absent in reports signed before this field.
+     */
+    source: z.enum(['store', 'supplied-json']).optional(),
   })
   .strict();
 
@@ -42,6 +48,7 @@ export const SignatureRecordSchema = SignedStatementSchema.extend({
 }).strict();
 
 export type SignedStatement = z.infer<typeof SignedStatementSchema>;
+export type ReportSource = NonNullable<SignedStatement['source']>;
 export type SignatureRecord = z.infer<typeof SignatureRecordSchema>;
 
 /** The bytes the signature covers. */

@@ -32,6 +32,12 @@ export interface ReportVerification {
   problems: VerificationProblem[];
   signer: { keyFingerprint: string; algorithm: 'Ed25519'; trusted: boolean | null } | null;
   signedAt: string | null;
+  /**
+   * What the signature says about the report data's origin: 'store' (assembled from the
+   * signer's own runs), 'supplied-json' (`report render --input`: data handed in, possibly
+   * edited by hand), or null (signed before the field existed, or not signed).
+   */
+  source: 'store' | 'supplied-json' | null;
   pdfSha256: { signed: string; actual: string } | null;
   reportJsonSha256: { signed: string; actual: string | null } | null;
   /** The embedded model when it could be read and validated. */
@@ -39,7 +45,11 @@ export interface ReportVerification {
 }
 
 export interface VerifyOptions {
-  /** Fingerprints (hex SHA-256 of SPKI) of keys to accept; when given, any other signer fails. */
+  /**
+   * Fingerprints (hex SHA-256 of SPKI) of keys to accept; when given, any other signer fails
+   * with 'unknown-key'. Without it the signer is not checked (trusted: null): callers that
+   * answer a user (the CLI, the app) always pass the store's own key and its trust list.
+   */
   trustedKeyFingerprints?: readonly string[];
 }
 
@@ -113,6 +123,7 @@ export function verifyReport(file: Buffer, options: VerifyOptions = {}): ReportV
     problems: [],
     signer: null,
     signedAt: null,
+    source: null,
     pdfSha256: null,
     reportJsonSha256: null,
     model: null,
@@ -154,6 +165,7 @@ export function verifyReport(file: Buffer, options: VerifyOptions = {}): ReportV
         .includes(record.keyFingerprint)
     : null;
   result.signer = { keyFingerprint: record.keyFingerprint, algorithm: 'Ed25519', trusted };
+  result.source = record.source ?? null;
 
   const actualPdf = sha256(body);
   result.pdfSha256 = { signed: record.pdfSha256, actual: actualPdf };
@@ -178,7 +190,10 @@ export function verifyReport(file: Buffer, options: VerifyOptions = {}): ReportV
   if (trusted === false) {
     result.problems.push({
       code: 'unknown-key',
-      message: `The report was signed by a key that is not trusted here (fingerprint ${record.keyFingerprint}).`,
+      message:
+        `The report was signed by an unknown key ${record.keyFingerprint}: it is not this store's own key, ` +
+        'a --trusted-key, or in the trust list. Anyone can make a key and sign a report with it; trust the key ' +
+        '(`confidant report trust <fingerprint>`) only after checking it with the report’s author.',
     });
   }
   result.valid = result.problems.length === 0;

@@ -1,5 +1,13 @@
 /** The store's public API: open a Store with a passphrase and use its typed repositories. */
 export { Store, type OpenStoreOptions } from './store.js';
+export {
+  addTrustedReportKey,
+  normalizeFingerprint,
+  readTrustedReportKeys,
+  TRUST_FILE,
+  type TrustedReportKey,
+} from './reportKeyTrust.js';
+export { assertNewPassphrase, passphraseWeakness, MIN_PASSPHRASE_LENGTH } from './passphrasePolicy.js';
 export { resolveDataDirectory, type DataDirectory } from './dataDirectory.js';
 export { probeSqlcipher, type SqlcipherStatus } from './sqlcipherProbe.js';
 export { DATABASE_FILE, HEADER_FILE, BLOB_FOLDER } from './storeHeader.js';

@@ -4,7 +4,14 @@
  * the header's key check value before the database file is opened, and changes nothing.
  * Everything else reaches the data through the typed repositories exposed here.
  */
-import { createPrivateKey, createPublicKey, generateKeyPairSync, type KeyObject } from 'node:crypto';
+import {
+  createHash,
+  createPrivateKey,
+  createPublicKey,
+  generateKeyPairSync,
+  randomBytes,
+  type KeyObject,
+} from 'node:crypto';
 import { chmodSync, existsSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { ConfidantError } from '../shared/confidantError.js';
@@ -26,6 +33,8 @@ import { ProjectsRepository } from './repositories/projectsRepository.js';
 import { RecordsRepository } from './repositories/recordsRepository.js';
 import { RunsRepository } from './repositories/runsRepository.js';
 import { SecretsRepository } from './repositories/secretsRepository.js';
+import { fileAnchorVault, LedgerAnchor, type AnchorState, type AnchorVault } from './ledgerAnchor.js';
+import { addTrustedReportKey, readTrustedReportKeys } from './reportKeyTrust.js';
 import { BLOB_FOLDER, DATABASE_FILE, readHeader, writeHeader, type StoreHeader } from './storeHeader.js';
 import { DEFAULT_KDF_COST, newKdf, subkey, unlockKdf, type KdfCost } from './storeKeys.js';
 
@@ -36,9 +45,17 @@ export interface OpenStoreOptions {
   create?: boolean;
   /** scrypt cost for a new store or a new passphrase (tests use a cheaper one). */
   kdfCost?: KdfCost;
+  /** Where the audit-log / privacy-ledger checkpoint is kept (default: a per-user folder). */
+  anchorVault?: AnchorVault;
+  /**
+   * Open a store whose database is behind its checkpoint (restored from an older copy, or
+   * entries cut off the log): the fact is written to the audit log and the checkpoint reset.
+   */
+  acceptRollback?: boolean;
 }
 
 const MASTER_KEY = 'master-key';
+const SIGNING_KEY = 'report-signing-key';
 
 function wrongPassphrase(directory: string, detail = ''): ConfidantError {
   return new ConfidantError('DB_WRONG_PASSPHRASE', `Wrong passphrase for the store.${detail}`, {
@@ -61,14 +78,18 @@ export class Store {
   /** Ids of imports found interrupted (process killed) when the store was opened. */
   readonly recoveredImports: number[];
   private readonly masterKey: Buffer;
+  private readonly anchor: LedgerAnchor;
 
   private constructor(
     readonly directory: string,
     private readonly db: SqliteDatabase,
     private header: StoreHeader,
+    anchorVault: AnchorVault,
   ) {
     this.secrets = new SecretsRepository(db);
     this.masterKey = this.secrets.ensure(MASTER_KEY);
+    const storeId = this.secrets.ensure('store-id', () => randomBytes(16)).toString('hex');
+    this.anchor = new LedgerAnchor(anchorVault, storeId, directory, this.deriveKey('ledger-anchor'));
     this.projects = new ProjectsRepository(db);
     this.datasets = new DatasetsRepository(db);
     this.records = new RecordsRepository(db);
@@ -77,8 +98,29 @@ export class Store {
     this.checkpoints = new CheckpointsRepository(db);
     this.privacy = new PrivacyRepository(db);
     this.audits = new AuditsRepository(db);
-    this.auditLog = new AuditLogRepository(db, this.secrets, this.deriveKey('audit-log'));
+    this.auditLog = new AuditLogRepository(
+      db,
+      this.secrets,
+      this.deriveKey('audit-log'),
+      () => this.advanceAnchor(),
+      () => {
+        const stored = this.anchor.read();
+        return stored.kind === 'ok' ? stored.anchor : null;
+      },
+    );
     this.recoveredImports = this.datasets.recoverInterrupted();
+    const signingKey = this.secrets.get(SIGNING_KEY);
+    if (signingKey) this.trustOwnKey(signingKey);
+  }
+
+  /** Keeps the store's own public key fingerprint in its trust list (report verify reads it). */
+  private trustOwnKey(pkcs8: Buffer): void {
+    const publicKey = createPublicKey(createPrivateKey({ key: pkcs8, format: 'der', type: 'pkcs8' }));
+    const fingerprint = createHash('sha256')
+      .update(publicKey.export({ format: 'der', type: 'spki' }))
+      .digest('hex');
+    const listed = readTrustedReportKeys(this.directory).some((k) => k.fingerprint === fingerprint && k.own);
+    if (!listed) addTrustedReportKey(this.directory, fingerprint, 'this store', true);
   }
 
   static exists(directory: string): boolean {
@@ -106,7 +148,12 @@ export class Store {
           hint: 'Check --store or CONFIDANT_HOME, or create a store by importing data.',
         });
       }
-      return Store.create(directory, passphrase, options.kdfCost ?? DEFAULT_KDF_COST);
+      return Store.create(
+        directory,
+        passphrase,
+        options.kdfCost ?? DEFAULT_KDF_COST,
+        options.anchorVault ?? fileAnchorVault(),
+      );
     }
     let key = unlockKdf(passphrase, header.kdf);
     let matched: 'current' | 'pending' = 'current';
@@ -134,10 +181,63 @@ export class Store {
       db.close();
       throw error;
     }
-    return new Store(directory, db, settled);
+    const store = new Store(directory, db, settled, options.anchorVault ?? fileAnchorVault());
+    try {
+      store.checkAnchor(options.acceptRollback === true);
+    } catch (error) {
+      db.close();
+      throw error;
+    }
+    return store;
   }
 
-  private static create(directory: string, passphrase: string, cost: KdfCost): Store {
+  /** The audit log's head and the privacy ledger's size, as the checkpoint records them. */
+  private anchorState(): AnchorState {
+    const { seq, hash } = this.auditLog.head();
+    const ledger = this.db
+      .prepare('SELECT COUNT(*) AS rows, COALESCE(MAX(id), 0) AS maxId FROM privacy_ledger')
+      .get() as { rows: number; maxId: number };
+    return { seq, hash, ledgerRows: ledger.rows, ledgerMaxId: ledger.maxId, at: new Date().toISOString() };
+  }
+
+  private advanceAnchor(): void {
+    this.anchor.advance(this.anchorState());
+  }
+
+  /** At unlock: refuse a database that is behind its checkpoint (rolled back), unless accepted. */
+  private checkAnchor(acceptRollback: boolean): void {
+    const current = this.anchorState();
+    const result = this.anchor.check(current, (seq) => this.auditLog.hashAt(seq));
+    if (result.kind === 'none' || result.kind === 'ok') {
+      this.anchor.advance(current);
+      return;
+    }
+    const detail = result.detail;
+    if (!acceptRollback) {
+      throw new ConfidantError(
+        result.kind === 'invalid' ? 'STORE_CHECKPOINT_INVALID' : 'STORE_ROLLED_BACK',
+        result.kind === 'invalid'
+          ? `The store's audit checkpoint cannot be trusted: ${detail}.`
+          : `The store's database is older than its audit checkpoint: ${detail}. It was restored from an older copy, or entries were removed; privacy budget already spent may no longer be counted.`,
+        {
+          where: { file: this.directory },
+          hint: 'Restore the newest copy of the store. If this older copy is what you mean to use, run `confidant store accept-rollback` (it is written to the audit log).',
+        },
+      );
+    }
+    this.auditLog.append('store.rollback', this.directory, {
+      detail,
+      checkpointSeq: result.kind === 'rolled-back' ? result.anchor.seq : null,
+    });
+    this.anchor.advance(this.anchorState(), true);
+  }
+
+  private static create(
+    directory: string,
+    passphrase: string,
+    cost: KdfCost,
+    anchorVault: AnchorVault,
+  ): Store {
     if (passphrase.length === 0) {
       throw new ConfidantError('STORE_EMPTY_PASSPHRASE', 'A store passphrase cannot be empty.', {
         hint: 'Choose a long passphrase you can remember; it cannot be recovered.',
@@ -157,7 +257,7 @@ export class Store {
     const db = assertOpened(openEncryptedDatabase(dbFile, key), dbFile);
     chmodSync(dbFile, 0o600); // SQLite gives the -wal and -shm files the same mode
     migrate(db, undefined, dbFile);
-    const store = new Store(directory, db, header);
+    const store = new Store(directory, db, header, anchorVault);
     store.auditLog.append('store.create', directory, { kdf: 'scrypt', N: cost.N, r: cost.r, p: cost.p });
     return store;
   }
@@ -169,12 +269,15 @@ export class Store {
 
   /**
    * The store's Ed25519 key pair for signing reports, created on first use and kept only
-   * inside the encrypted database (PKCS#8 / SPKI DER).
+   * inside the encrypted database (PKCS#8 / SPKI DER). Its public fingerprint is kept in the
+   * store's trust list, so `report verify` accepts this store's own reports.
    */
   signingKeyPair(): { privateKey: KeyObject; publicKey: KeyObject } {
-    const der = this.secrets.ensure('report-signing-key', () =>
+    const created = this.secrets.get(SIGNING_KEY) === undefined;
+    const der = this.secrets.ensure(SIGNING_KEY, () =>
       generateKeyPairSync('ed25519').privateKey.export({ format: 'der', type: 'pkcs8' }),
     );
+    if (created) this.trustOwnKey(der);
     const privateKey = createPrivateKey({ key: der, format: 'der', type: 'pkcs8' });
     return { privateKey, publicKey: createPublicKey(privateKey) };
   }
@@ -207,6 +310,11 @@ export class Store {
 
   close(): void {
     if (this.db.open) {
+      try {
+        this.advanceAnchor();
+      } catch {
+        // closing must not fail because the checkpoint folder is not writable
+      }
       this.db.pragma('wal_checkpoint(TRUNCATE)');
       this.db.close();
     }

@@ -2,9 +2,8 @@
  * API calls about projects, datasets (import from a path or from a file chosen in the
  * browser, synthetic data, preview with PII spans, scan, redaction) and model folders.
  */
-import { randomUUID } from 'node:crypto';
-import { existsSync, mkdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { existsSync, statSync } from 'node:fs';
+import { basename, join, resolve } from 'node:path';
 import { PiiScanner } from '../../data/pii/piiScanner.js';
 import {
   deidentifyDataset,
@@ -18,6 +17,7 @@ import { ConfidantError } from '../../shared/confidantError.js';
 import type { DatasetRow, Store } from '../../store/index.js';
 import type { EngineSession } from '../engineSession.js';
 import type { CallImplementations } from './callImplementations.js';
+import { requireReadablePath } from './pickedFiles.js';
 
 type DataCallName =
   | 'projects.list'
@@ -67,28 +67,21 @@ export function requireDataset(store: Store, datasetId: number): DatasetRow {
   return dataset;
 }
 
-/** A private scratch folder inside the data directory for files sent through the API. */
-function withScratchFile<T>(
-  session: EngineSession,
-  fileName: string,
-  content: string,
-  use: (file: string) => Promise<T>,
-) {
-  const dir = join(session.dataDirectory.path, '.scratch', randomUUID());
-  mkdirSync(dir, { recursive: true, mode: 0o700 });
-  const file = join(dir, fileName);
-  writeFileSync(file, content, { mode: 0o600 });
-  return use(file).finally(() => rmSync(dir, { recursive: true, force: true }));
-}
-
+/**
+ * Imports `file`, or, with `content`, the bytes of a file sent through the API (an upload, or
+ * generated synthetic data) straight from memory into the encrypted store: no plaintext
+ * copy is ever written to disk (issue #19; older versions left one under <data>/.scratch,
+ * which EngineSession wipes at start).
+ */
 async function importFile(
   store: Store,
   file: string,
-  options: { project: string; name?: string | undefined; allowErrors: boolean },
+  options: { project: string; name?: string | undefined; allowErrors: boolean; content?: Buffer },
 ): Promise<ImportOutcome> {
   const result = await importDataset(store, file, {
     project: options.project,
     ...(options.name ? { name: options.name } : {}),
+    ...(options.content ? { content: options.content } : {}),
     allowErrors: options.allowErrors,
     maxIssues: 200,
   });
@@ -141,21 +134,24 @@ export function dataCalls(session: EngineSession): CallImplementations<DataCallN
     'datasets.import': async ({ projectId, name, source, allowErrors }) => {
       const project = requireProject(store(), projectId);
       const options = { project: project.name, name, allowErrors };
-      if (source.kind === 'path') return importFile(store(), resolve(source.path), options);
+      if (source.kind === 'path')
+        return importFile(store(), requireReadablePath(source.path, session.dataDirectory.path), options);
       const defaultName = name ?? source.fileName.replace(/\.[^.]+$/, '');
-      return withScratchFile(session, source.fileName, source.content, (file) =>
-        importFile(store(), file, { ...options, name: defaultName }),
-      );
+      return importFile(store(), basename(source.fileName), {
+        ...options,
+        name: defaultName,
+        content: Buffer.from(source.content, 'utf8'),
+      });
     },
     'datasets.synthesize': async ({ projectId, name, records, seed }) => {
       const project = requireProject(store(), projectId);
       const rows = generateSyntheticDataset({ records, seed });
-      return withScratchFile(
-        session,
-        `${name.replace(/[^\w.-]+/g, '_')}.jsonl`,
-        syntheticImportJsonl(rows),
-        (file) => importFile(store(), file, { project: project.name, name, allowErrors: false }),
-      );
+      return importFile(store(), `${name.replace(/[^\w.-]+/g, '_')}.jsonl`, {
+        project: project.name,
+        name,
+        allowErrors: false,
+        content: Buffer.from(syntheticImportJsonl(rows), 'utf8'),
+      });
     },
     'datasets.preview': ({ datasetId, offset, limit }) => {
       const dataset = requireDataset(store(), datasetId);

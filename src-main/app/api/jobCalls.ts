@@ -16,6 +16,7 @@ import { TrainingSummarySchema } from '../../train/trainingSummary.js';
 import type { EngineSession } from '../engineSession.js';
 import type { CallImplementations } from './callImplementations.js';
 import { requireDataset, resolveModelDir } from './dataCalls.js';
+import { requireReadablePath } from './pickedFiles.js';
 
 type JobCallName =
   | 'train.start'
@@ -251,8 +252,9 @@ export function jobCalls(session: EngineSession): CallImplementations<JobCallNam
         bytes = store().blobs.read(row.blobId);
         name = row.title;
       } else if (source.kind === 'path') {
+        const file = requireReadablePath(source.path, session.dataDirectory.path);
         try {
-          bytes = readFileSync(source.path);
+          bytes = readFileSync(file);
         } catch (cause) {
           throw new ConfidantError('report.unreadable', 'Cannot read that file.', {
             where: { file: source.path },
@@ -266,7 +268,11 @@ export function jobCalls(session: EngineSession): CallImplementations<JobCallNam
       }
       const { verifyReport } = await import('../../report/verifyReport.js');
       const { describeVerification } = await import('../../cli/commands/report.js');
-      const verification = verifyReport(bytes);
+      const { readTrustedReportKeys } = await import('../../store/index.js');
+      // Only the store's own key and the keys in its trust list make a report VALID here.
+      const verification = verifyReport(bytes, {
+        trustedKeyFingerprints: readTrustedReportKeys(store().directory).map((k) => k.fingerprint),
+      });
       return {
         valid: verification.valid,
         signer: verification.signer?.keyFingerprint ?? null,

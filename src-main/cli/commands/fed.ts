@@ -1,7 +1,8 @@
 /**
  * `confidant fed ...`: federated fine-tuning with CKKS-encrypted aggregation (docs/federation.md).
  *
- *   fed init --sites a,b,c --out DIR               key ceremony: manifest, coordinator bundle, invitations
+ *   fed init --sites a,b,c --out DIR [--min-contributors 3]   key ceremony: manifest, coordinator bundle,
+ *                                                   invitations, one printed secret per site
  *   fed coordinator --dir DIR/coordinator --port P   HTTPS (mutual TLS) coordinator, state in its folder
  *   fed join INVITE --coordinator URL --state DIR   a site running rounds online
  *   fed export-update INVITE --round R --out FILE --state DIR      air-gapped site → file
@@ -12,12 +13,13 @@
  *   fed status --dir COORD                          rounds, updates received, rejections
  *   fed simulate --sites 3 --rounds 2 [--json]      a whole federation on loopback
  *
- * Invitation passphrase: CONFIDANT_FED_PASSPHRASE or --passphrase. Local training in `join`
+ * Invitation secret (each site's own, printed by `fed init`): CONFIDANT_FED_PASSPHRASE or
+ * --passphrase. Local training in `join`
  * and `export-update` is DP-SGD on this site's dataset with `--config run.json` (the store:
  * --store / CONFIDANT_HOME); without it, the SYNTHETIC trainer (random deltas, real DP
  * ledger) stands in for tests and dry runs, and the commands say so.
  */
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Command } from 'commander';
@@ -27,6 +29,7 @@ import type { LocalTrainer } from '../../federation/index.js';
 const loadFederation = () => import('../../federation/index.js');
 type FederationApi = Awaited<ReturnType<typeof loadFederation>>;
 import { ConfidantError } from '../../shared/confidantError.js';
+import { promptHidden } from './store.js';
 
 const out = (text: string): boolean => process.stdout.write(`${text}\n`);
 const log = (text: string): boolean => process.stderr.write(`${text}\n`);
@@ -64,15 +67,40 @@ function required(flag: string, raw: string | undefined): string {
   return raw;
 }
 
-function passphrase(flag: string | undefined): string {
-  const value = flag ?? process.env.CONFIDANT_FED_PASSPHRASE;
-  if (!value) {
-    throw new ConfidantError('fed.missing-passphrase', 'the invitation passphrase is missing', {
-      where: { field: 'CONFIDANT_FED_PASSPHRASE' },
-      hint: 'set CONFIDANT_FED_PASSPHRASE (or pass --passphrase) to the passphrase chosen at `confidant fed init`',
-    });
+/**
+ * The site's invitation secret: --passphrase-fd <n> (read from that file descriptor, e.g.
+ * `--passphrase-fd 3 3<secret.txt`: not visible in `ps`), CONFIDANT_FED_PASSPHRASE, a hidden
+ * prompt on a terminal, or --passphrase (visible to other local users in `ps`: warned).
+ */
+async function passphrase(opts: { passphrase?: string; passphraseFd?: string }): Promise<string> {
+  if (opts.passphraseFd !== undefined) {
+    const fd = Number(opts.passphraseFd);
+    if (!Number.isInteger(fd) || fd < 0) {
+      throw new ConfidantError(
+        'fed.bad-passphrase-fd',
+        `"${opts.passphraseFd}" is not a file descriptor number`,
+        {
+          where: { field: '--passphrase-fd' },
+          hint: 'e.g. --passphrase-fd 3 3<secret.txt, or --passphrase-fd 0 to read it from standard input',
+        },
+      );
+    }
+    const value = readFileSync(fd, 'utf8').replace(/\r?\n$/, '');
+    if (value) return value;
   }
-  return value;
+  if (opts.passphrase !== undefined) {
+    process.stderr.write(
+      'warning: --passphrase is visible to other users of this computer (ps); prefer --passphrase-fd or CONFIDANT_FED_PASSPHRASE.\n',
+    );
+    return opts.passphrase;
+  }
+  const value = process.env.CONFIDANT_FED_PASSPHRASE;
+  if (value) return value;
+  if (process.stdin.isTTY) return promptHidden('Invitation secret: ');
+  throw new ConfidantError('fed.missing-passphrase', 'the invitation passphrase is missing', {
+    where: { field: 'CONFIDANT_FED_PASSPHRASE' },
+    hint: 'pass --passphrase-fd <n> or set CONFIDANT_FED_PASSPHRASE to this site’s invitation secret, printed by `confidant fed init`',
+  });
 }
 
 interface TrainerFlags {
@@ -164,7 +192,14 @@ function registerInit(fed: Command): void {
       'localhost,127.0.0.1',
     )
     .option('--coordinator-url <url>', 'coordinator address to record in the invitations')
-    .option('--passphrase <text>', 'invitation passphrase (default: $CONFIDANT_FED_PASSPHRASE)')
+    .option(
+      '--passphrase <text>',
+      'NOT RECOMMENDED: seal every invitation with this one passphrase instead of a secret per site',
+    )
+    .option(
+      '--min-contributors <n>',
+      'sites refuse to decrypt an aggregate of fewer sites (default 3; below 3 a site can work out another’s update)',
+    )
     .option(
       '--wire-compression <mode>',
       "SEAL compression of ciphertexts: 'zstd' or 'none' (faster, same size)",
@@ -179,15 +214,24 @@ function registerInit(fed: Command): void {
         coordinatorHost: string;
         coordinatorUrl?: string;
         passphrase?: string;
+        minContributors?: string;
         json?: boolean;
       }) => {
         const api = await loadFederation();
+        if (opts.passphrase !== undefined) {
+          process.stderr.write(
+            'warning: --passphrase seals every invitation with one passphrase: whoever has it can open every site’s invitation. Without it, each site gets its own secret.\n',
+          );
+        }
         const created = await api.createFederation({
           siteIds: required('--sites', opts.sites)
             .split(',')
             .map((s) => s.trim()),
           outDir: required('--out', opts.out),
-          passphrase: passphrase(opts.passphrase),
+          ...(opts.passphrase !== undefined ? { passphrase: opts.passphrase } : {}),
+          ...(opts.minContributors !== undefined
+            ? { minContributors: positiveInt('--min-contributors', opts.minContributors) }
+            : {}),
           coordinatorHosts: opts.coordinatorHost.split(',').map((s) => s.trim()),
           ...(opts.coordinatorUrl ? { coordinatorUrl: opts.coordinatorUrl } : {}),
           ckks: { ...api.DEFAULT_CKKS_PARAMETERS, wireCompression: wireCompression(opts.wireCompression) },
@@ -197,13 +241,21 @@ function registerInit(fed: Command): void {
           manifest: created.manifestFile,
           coordinatorDir: created.coordinatorDir,
           invitations: Object.fromEntries(created.invitations),
+          siteSecrets: Object.fromEntries(created.siteSecrets),
         };
         if (opts.json) out(JSON.stringify(summary));
         else {
           out(`Federation ${created.federationId} created.`);
           out(`Coordinator bundle (no CKKS secret key): ${created.coordinatorDir}`);
-          for (const [site, file] of created.invitations) out(`Invitation for ${site}: ${file}`);
-          out('Give each site its invitation and, through another channel, the passphrase.');
+          for (const [site, file] of created.invitations) {
+            out(`Invitation for ${site}: ${file}`);
+            if (opts.passphrase === undefined) out(`  its secret: ${created.siteSecrets.get(site) ?? ''}`);
+          }
+          out(
+            opts.passphrase === undefined
+              ? 'Give each site its invitation and, through another channel (phone, in person), its own secret. The secrets are not stored anywhere: keep this output safe until every site has joined.'
+              : 'Give each site its invitation and, through another channel, the passphrase.',
+          );
         }
       },
     );
@@ -217,7 +269,10 @@ function registerCoordinator(fed: Command): void {
     .option('--host <host>', 'address to listen on', '127.0.0.1')
     .option('--port <port>', 'port (0: any free port)', '8443')
     .option('--quorum <n>', 'aggregate as soon as n sites sent an update (default: all)')
-    .option('--min-sites <n>', 'after the deadline, aggregate once n sites sent one (default 1)')
+    .option(
+      '--min-sites <n>',
+      'after the deadline, aggregate once n sites sent one (default and lowest: the federation minimum, 3 unless set at init)',
+    )
     .option('--deadline-s <seconds>', 'round deadline in seconds (default 600)')
     .option('--rounds <n>', 'stop after this many rounds (default: no limit)')
     .action(
@@ -278,7 +333,8 @@ function registerJoin(fed: Command): void {
       .option('--state <dir>', "this site's federation state folder (ledger, global adapter)")
       .option('--rounds <n>', 'rounds to take part in', '1')
       .option('--delta <δ>', 'δ for the reported ε', '1e-5')
-      .option('--passphrase <text>', 'invitation passphrase (default: $CONFIDANT_FED_PASSPHRASE)')
+      .option('--passphrase <text>', 'this site’s invitation secret (visible in ps: prefer --passphrase-fd)')
+      .option('--passphrase-fd <n>', 'read this site’s invitation secret from file descriptor n')
       .option('--json', 'print one JSON line per round'),
   ).action(
     async (
@@ -289,11 +345,12 @@ function registerJoin(fed: Command): void {
         rounds: string;
         delta: string;
         passphrase?: string;
+        passphraseFd?: string;
         json?: boolean;
       },
     ) => {
       const api = await loadFederation();
-      const invitation = api.readInvitation(invitationFile, passphrase(opts.passphrase));
+      const invitation = api.readInvitation(invitationFile, await passphrase(opts));
       const url = opts.coordinator ?? invitation.coordinatorUrl;
       const site = await api.FederationSite.open(invitation);
       const client = new api.CoordinatorClient(required('--coordinator', url), invitation);
@@ -306,7 +363,9 @@ function registerJoin(fed: Command): void {
           initialAdapter: local.initialAdapter,
           rounds: positiveInt('--rounds', opts.rounds),
           delta: numberIn('--delta', opts.delta, 0, 1),
-          state: api.SiteState.open(required('--state', opts.state), site.federationId, site.siteId),
+          state: api.SiteState.open(required('--state', opts.state), site.federationId, site.siteId, {
+            key: site.stateKey(),
+          }),
           onRound: (r) => {
             const line = {
               siteId: r.siteId,
@@ -343,7 +402,8 @@ function registerFileExchange(fed: Command): void {
       .option('--out <file>', 'the update bundle to write')
       .option('--state <dir>', "this site's federation state folder")
       .option('--delta <δ>', 'δ for the reported ε', '1e-5')
-      .option('--passphrase <text>', 'invitation passphrase (default: $CONFIDANT_FED_PASSPHRASE)')
+      .option('--passphrase <text>', 'this site’s invitation secret (visible in ps: prefer --passphrase-fd)')
+      .option('--passphrase-fd <n>', 'read this site’s invitation secret from file descriptor n')
       .option('--json', 'print JSON'),
   ).action(
     async (
@@ -354,17 +414,20 @@ function registerFileExchange(fed: Command): void {
         state?: string;
         delta: string;
         passphrase?: string;
+        passphraseFd?: string;
         json?: boolean;
       },
     ) => {
       const api = await loadFederation();
-      const invitation = api.readInvitation(invitationFile, passphrase(opts.passphrase));
+      const invitation = api.readInvitation(invitationFile, await passphrase(opts));
       const site = await api.FederationSite.open(invitation);
       const local = await siteTrainer(api, invitation.siteId, opts);
       try {
         const r = await api.exportUpdate({
           site,
-          state: api.SiteState.open(required('--state', opts.state), site.federationId, site.siteId),
+          state: api.SiteState.open(required('--state', opts.state), site.federationId, site.siteId, {
+            key: site.stateKey(),
+          }),
           trainer: local.trainer,
           initialAdapter: local.initialAdapter,
           round: positiveInt('--round', opts.round),
@@ -480,7 +543,8 @@ function registerFileExchange(fed: Command): void {
     .option('--delta <δ>', 'δ for the reported ε', '1e-5')
     .option('--config <run.json>', 'the run configuration the site trains with (its adapter start)')
     .option('--store <dir>', 'with --config: the store folder')
-    .option('--passphrase <text>', 'invitation passphrase (default: $CONFIDANT_FED_PASSPHRASE)')
+    .option('--passphrase <text>', 'this site’s invitation secret (visible in ps: prefer --passphrase-fd)')
+    .option('--passphrase-fd <n>', 'read this site’s invitation secret from file descriptor n')
     .option('--json', 'print JSON')
     .action(
       async (
@@ -492,11 +556,12 @@ function registerFileExchange(fed: Command): void {
           config?: string;
           store?: string;
           passphrase?: string;
+          passphraseFd?: string;
           json?: boolean;
         },
       ) => {
         const api = await loadFederation();
-        const invitation = api.readInvitation(invitationFile, passphrase(opts.passphrase));
+        const invitation = api.readInvitation(invitationFile, await passphrase(opts));
         const site = await api.FederationSite.open(invitation);
         const local = opts.config
           ? await siteTrainer(api, invitation.siteId, {
@@ -512,7 +577,9 @@ function registerFileExchange(fed: Command): void {
           const r = api.importAggregate({
             site,
             initialAdapter: local?.initialAdapter ?? null,
-            state: api.SiteState.open(required('--state', opts.state), site.federationId, site.siteId),
+            state: api.SiteState.open(required('--state', opts.state), site.federationId, site.siteId, {
+              key: site.stateKey(),
+            }),
             file: required('--in', opts.in),
             delta: numberIn('--delta', opts.delta, 0, 1),
           });

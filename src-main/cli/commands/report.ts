@@ -1,8 +1,13 @@
 /**
  * `confidant report ...`: the signed PDF audit report.
- *   report verify <file.pdf> [--json] [--trusted-key <fp>]...   check the signature, the PDF and its report.json
+ *   report verify <file.pdf> [--json] [--trusted-key <fp>]... [--store <dir>]
+ *                                        check the signature, the PDF and its report.json
  *   report render --input report.json --out report.pdf         render and sign a report model with the store's key
- * Exit status of verify: 0 intact, 3 tampered or unsigned (2 when the file cannot be read).
+ *   report trust <fingerprint> [--label <text>]                 add a signer to the store's trust list
+ * Exit status of verify: 0 intact and signed by a trusted key (the store's own key, a
+ * --trusted-key, or a key in the store's trust list); 3 tampered, unsigned or signed by an
+ * unknown key; 2 when the file cannot be read. A report rendered from a hand-supplied
+ * report.json says so inside the signed content (the signature record and the PDF).
  * The group is returned so that `report --run <run>` can be attached to it. The report module
  * (pdfkit, vega) is loaded only when a subcommand runs, to keep the CLI quick to start.
  */
@@ -10,6 +15,7 @@ import { readFileSync } from 'node:fs';
 import type { Command } from 'commander';
 import type { ReportVerification } from '../../report/index.js';
 import { ConfidantError } from '../../shared/confidantError.js';
+import { readTrustedReportKeys, resolveDataDirectory, Store } from '../../store/index.js';
 import { withStore, type StoreFlags } from './store.js';
 
 const storeOption = [
@@ -34,12 +40,15 @@ const grouped = (hex: string) => hex.replace(/(.{4})(?=.)/g, '$1 ');
 /** The verification as text a non-specialist can act on. */
 export function describeVerification(file: string, v: ReportVerification): string {
   const unsigned = v.problems.some((p) => p.code === 'not-signed');
+  const onlyUnknownKey = v.problems.length > 0 && v.problems.every((p) => p.code === 'unknown-key');
   const lines = [
     v.valid
       ? `VALID: ${file} is intact and was signed by the key below.`
       : unsigned
         ? `NOT SIGNED: ${file} carries no Confidant signature, so nothing in it can be checked.`
-        : `TAMPERED: ${file} does not match its signature.`,
+        : onlyUnknownKey
+          ? `UNKNOWN SIGNER: ${file} is intact but signed by an unknown key ${v.signer?.keyFingerprint ?? ''}.`
+          : `TAMPERED: ${file} does not match its signature.`,
   ];
   if (!unsigned) for (const problem of v.problems) lines.push(`  - ${problem.message}`);
   if (v.signer) {
@@ -51,6 +60,11 @@ export function describeVerification(file: string, v: ReportVerification): strin
         : v.signer.trusted
           ? '  Key trust: the signer is one of the trusted keys.'
           : '  Key trust: the signer is NOT one of the trusted keys.',
+    );
+  }
+  if (v.source === 'supplied-json') {
+    lines.push(
+      '  Report data: rendered from a hand-supplied report.json (`report render --input`), not from the signer’s own runs; its numbers may have been written by hand.',
     );
   }
   if (v.pdfSha256) {
@@ -69,6 +83,16 @@ export function describeVerification(file: string, v: ReportVerification): strin
   return `${lines.join('\n')}\n`;
 }
 
+/**
+ * The signers the store trusts: its own key and the keys added with `report trust`. Read
+ * from the plaintext trust list, so verifying needs no passphrase; no store, no keys.
+ */
+function storeTrustList(flags: StoreFlags): string[] {
+  const directory = resolveDataDirectory(flags.store).path;
+  if (!Store.exists(directory)) return [];
+  return readTrustedReportKeys(directory).map((k) => k.fingerprint);
+}
+
 export function registerReport(program: Command): Command {
   const report = program.command('report').description('signed PDF audit reports: render, verify');
 
@@ -79,13 +103,15 @@ export function registerReport(program: Command): Command {
     .option('--json', 'print the result as JSON')
     .option(
       '--trusted-key <fingerprint>',
-      'accept only this signer (SHA-256 key fingerprint; repeat for several)',
+      'also accept this signer (SHA-256 key fingerprint; repeat for several)',
       (value: string, previous: string[] = []) => [...previous, value],
     )
-    .action(async (file: string, opts: { json?: boolean; trustedKey?: string[] }) => {
+    .option(...storeOption)
+    .action(async (file: string, opts: StoreFlags & { json?: boolean; trustedKey?: string[] }) => {
       const { verifyReport } = await import('../../report/index.js');
-      const verification = verifyReport(readInput(file, 'report PDF'), {
-        ...(opts.trustedKey ? { trustedKeyFingerprints: opts.trustedKey } : {}),
+      const bytes = readInput(file, 'report PDF');
+      const verification = verifyReport(bytes, {
+        trustedKeyFingerprints: [...(opts.trustedKey ?? []), ...storeTrustList(opts)],
       });
       if (opts.json) {
         const { model, ...rest } = verification;
@@ -120,8 +146,12 @@ export function registerReport(program: Command): Command {
       const model = validateReportModel(json, opts.input);
       await withStore(opts, async (store) => {
         const signer = ed25519Signer(store.signingKeyPair().privateKey);
-        const signed = await writeSignedReport(model, signer, opts.out);
+        // The data was handed in (and may be hand-edited): the signed content says so.
+        const signed = await writeSignedReport(model, signer, opts.out, undefined, {
+          source: 'supplied-json',
+        });
         store.auditLog.append('report', opts.out, {
+          source: 'supplied-json',
           title: model.title,
           keyFingerprint: signed.keyFingerprint,
           pdfSha256: signed.pdfSha256,
@@ -129,7 +159,31 @@ export function registerReport(program: Command): Command {
         });
         process.stdout.write(
           `Wrote ${opts.out} (${(signed.pdf.length / 1024).toFixed(0)} KiB), signed with key ${grouped(signed.keyFingerprint)}.\n` +
+            'It is marked as rendered from a hand-supplied report.json.\n' +
             `Check it with: confidant report verify ${opts.out}\n`,
+        );
+      });
+    });
+
+  report
+    .command('trust')
+    .description(
+      'trust reports signed by another installation’s key (check the fingerprint with its owner first)',
+    )
+    .argument('<fingerprint>', 'the signer key fingerprint that `report verify` printed (64 hex digits)')
+    .option('--label <text>', 'who the key belongs to', 'trusted signer')
+    .option(...storeOption)
+    .action(async (fingerprint: string, opts: StoreFlags & { label: string }) => {
+      const { addTrustedReportKey, normalizeFingerprint } = await import('../../store/index.js');
+      // Unlocking proves the caller owns the store; the change is in its audit log.
+      await withStore(opts, (store) => {
+        const added = addTrustedReportKey(store.directory, fingerprint, opts.label);
+        store.auditLog.append('report', 'trust', {
+          trustedKey: normalizeFingerprint(fingerprint),
+          label: opts.label,
+        });
+        process.stdout.write(
+          `${added ? 'Trusted' : 'Already trusted'}: ${grouped(normalizeFingerprint(fingerprint) ?? '')} (${opts.label}).\n`,
         );
       });
     });

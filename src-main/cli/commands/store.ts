@@ -1,11 +1,16 @@
 /**
- * `confidant store verify-log | passwd | info`, and how every command opens the store: the
+ * `confidant store verify-log | accept-rollback | passwd | info`, and how every command opens the store: the
  * folder from --store or CONFIDANT_HOME, the passphrase from CONFIDANT_PASSPHRASE or a hidden
  * prompt on a terminal (asked twice when a new store is created).
  */
 import type { Command } from 'commander';
 import { ConfidantError } from '../../shared/confidantError.js';
-import { resolveDataDirectory, Store, LATEST_SCHEMA_VERSION } from '../../store/index.js';
+import {
+  assertNewPassphrase,
+  resolveDataDirectory,
+  Store,
+  LATEST_SCHEMA_VERSION,
+} from '../../store/index.js';
 
 export interface StoreFlags {
   store?: string;
@@ -73,7 +78,7 @@ async function readPassphrase(creating: boolean, label = 'Store passphrase'): Pr
 /** Opens (or, with `create`, creates) the store the flags and environment point to. */
 export async function openStoreFromCli(
   flags: StoreFlags,
-  options: { create?: boolean } = {},
+  options: { create?: boolean; acceptRollback?: boolean } = {},
 ): Promise<Store> {
   const directory = resolveDataDirectory(flags.store).path;
   const exists = Store.exists(directory);
@@ -85,7 +90,13 @@ export async function openStoreFromCli(
   }
   if (!exists) process.stderr.write(`Creating a new encrypted store in ${directory}\n`);
   const passphrase = await readPassphrase(!exists);
-  return Store.open({ directory, passphrase, create: options.create === true });
+  if (!exists) assertNewPassphrase(passphrase, 'CONFIDANT_PASSPHRASE');
+  return Store.open({
+    directory,
+    passphrase,
+    create: options.create === true,
+    ...(options.acceptRollback ? { acceptRollback: true } : {}),
+  });
 }
 
 export async function withStore<T>(
@@ -134,14 +145,36 @@ export function registerStore(program: Command): void {
     });
 
   store
+    .command('accept-rollback')
+    .description(
+      'open a store whose database is older than its audit checkpoint (restored from a backup); recorded in the audit log',
+    )
+    .option(...storeOption)
+    .action(async (opts: StoreFlags) => {
+      const s = await openStoreFromCli(opts, { acceptRollback: true });
+      try {
+        process.stdout.write(
+          'The store is open again; the rollback (if there was one) is recorded in its audit log and the checkpoint was reset.\n' +
+            'Privacy budget spent after that copy was made is no longer counted: check `confidant privacy` before training.\n',
+        );
+      } finally {
+        s.close();
+      }
+    });
+
+  store
     .command('passwd')
     .description('change the store passphrase (re-keys the database)')
     .option(...storeOption)
     .action(async (opts: StoreFlags) => {
       await withStore(opts, async (s) => {
         const next = process.env.CONFIDANT_NEW_PASSPHRASE ?? (await readPassphrase(true, 'New passphrase'));
+        assertNewPassphrase(next, 'CONFIDANT_NEW_PASSPHRASE');
         s.changePassphrase(next);
-        process.stdout.write('Passphrase changed; the database was re-keyed.\n');
+        process.stdout.write(
+          'Passphrase changed; the database was re-keyed.\n' +
+            'The master key (blob and pseudonym keys) and the report-signing key are unchanged: whoever had the old passphrase and a copy of the store before this change can still read that copy.\n',
+        );
       });
     });
 

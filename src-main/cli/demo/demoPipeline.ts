@@ -446,7 +446,9 @@ async function runStages(
   log(`  audit verdicts:                               ${p.overall} → ${d.overall}`);
   log();
   log(`Outputs in ${out}:`);
-  log(`  ${report.pdf}  (the signed report; check it: confidant report verify ${report.pdf})`);
+  log(
+    `  ${report.pdf}  (the signed report; check it: confidant report verify ${report.pdf} --store ${join(out, 'store')})`,
+  );
   log(`  ${report.json}, demo-summary.json, synthetic-notes.jsonl, store/ (encrypted)`);
   return summary;
 }

@@ -4,7 +4,9 @@
  * and the entry's canonical JSON, i.e. a hash chain as in Haber & Stornetta (1991) and
  * Schneier & Kelsey (1999, "Secure audit logs"). SQL triggers forbid UPDATE and DELETE; the
  * head (last seq and hash) is mirrored in the secrets table, so cutting entries off the end
- * is detected too. `verify` finds edits, deletions, insertions and reordering.
+ * is detected too. `verify` finds edits, deletions, insertions and reordering. Because the
+ * head inside the database can be rewritten by anyone with the passphrase, the store also
+ * keeps a checkpoint outside it (ledgerAnchor.ts); `verify` compares with it when given one.
  */
 import { createHmac, timingSafeEqual } from 'node:crypto';
 import type { SqliteDatabase } from '../encryptedDatabase.js';
@@ -13,6 +15,7 @@ import type { SecretsRepository } from './secretsRepository.js';
 export type AuditAction =
   | 'store.create'
   | 'store.rekey'
+  | 'store.rollback'
   | 'import'
   | 'scan'
   | 'redact'
@@ -65,7 +68,25 @@ export class AuditLogRepository {
     private readonly db: SqliteDatabase,
     private readonly secrets: SecretsRepository,
     private readonly key: Buffer,
+    /** Called after an append that committed on its own (not inside a caller's transaction). */
+    private readonly onCommitted: () => void = () => {},
+    /** The checkpoint kept outside the database, if any: its last seq and hash. */
+    private readonly checkpoint: () => { seq: number; hash: string } | null = () => null,
   ) {}
+
+  /** The last entry's seq and hash (0 and zeros when the log is empty). */
+  head(): { seq: number; hash: string } {
+    const last = this.db.prepare('SELECT seq, hash FROM audit_log ORDER BY seq DESC LIMIT 1').get() as
+      { seq: number; hash: string } | undefined;
+    return last ?? { seq: 0, hash: GENESIS };
+  }
+
+  /** The hash of entry `seq`, if there is one. */
+  hashAt(seq: number): string | undefined {
+    const row = this.db.prepare('SELECT hash FROM audit_log WHERE seq = ?').get(seq) as
+      { hash: string } | undefined;
+    return row?.hash;
+  }
 
   private chainHash(prevHash: string, payload: string): string {
     return createHmac('sha256', this.key).update(prevHash).update('\n').update(payload).digest('hex');
@@ -89,7 +110,10 @@ export class AuditLogRepository {
       this.secrets.set(HEAD_SECRET, Buffer.from(JSON.stringify({ seq, hash })));
       return { seq, at, action, subject, details, prevHash, hash };
     };
-    return this.db.inTransaction ? write() : this.db.transaction(write).immediate();
+    if (this.db.inTransaction) return write();
+    const entry = this.db.transaction(write).immediate();
+    this.onCommitted();
+    return entry;
   }
 
   list(options: { limit?: number } = {}): AuditLogEntry[] {
@@ -147,6 +171,21 @@ export class AuditLogRepository {
         ok: false,
         entries,
         problem: { seq: head.seq, reason: 'entries at the end of the log were removed' },
+      };
+    }
+    const outside = this.checkpoint();
+    if (
+      outside &&
+      (outside.seq > entries || (outside.seq > 0 && this.hashAt(outside.seq) !== outside.hash))
+    ) {
+      return {
+        ok: false,
+        entries,
+        problem: {
+          seq: outside.seq,
+          reason:
+            'the log does not reach the checkpoint kept outside the database: entries at the end were removed or the database was restored from an older copy',
+        },
       };
     }
     return { ok: true, entries };

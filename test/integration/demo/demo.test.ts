@@ -40,7 +40,14 @@ describe('confidant demo', () => {
     expect(stderr).toContain('Headline numbers');
     // the signed report: verifies, renders, holds both runs
     expect(existsSync(summary.report.pdf)).toBe(true);
-    const verify = await runCli(['report', 'verify', summary.report.pdf, '--json']);
+    const verify = await runCli([
+      'report',
+      'verify',
+      summary.report.pdf,
+      '--json',
+      '--store',
+      join(out, 'store'),
+    ]);
     expect(verify.code, verify.stdout + verify.stderr).toBe(0);
     const model = JSON.parse(readFileSync(summary.report.json, 'utf8'));
     expect(model.runs).toHaveLength(2);

@@ -8,7 +8,10 @@ import { join, resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runCli } from '../../helpers/runCli';
 
-const env = { CONFIDANT_FED_PASSPHRASE: 'cli test passphrase' };
+// `fed init` prints one invitation secret per site; each site's commands use its own.
+let secrets: Record<string, string> = {};
+const envOf = (site: string) => ({ CONFIDANT_FED_PASSPHRASE: secrets[site]! });
+const env = {};
 let root: string;
 let fed: string;
 
@@ -25,6 +28,7 @@ beforeAll(async () => {
   const init = await runCli(['fed', 'init', '--sites', 'a,b,c', '--out', fed, '--json'], { env });
   expect(init.stderr).toBe('');
   expect(init.code).toBe(0);
+  secrets = (JSON.parse(init.stdout) as { siteSecrets: Record<string, string> }).siteSecrets;
 });
 
 afterAll(() => rmSync(root, { recursive: true, force: true }));
@@ -50,7 +54,7 @@ describe('confidant fed', () => {
         '--state',
         join(root, 'sx'),
       ],
-      { env: { CONFIDANT_FED_PASSPHRASE: 'not the passphrase' } },
+      { env: envOf('b') }, // another site's secret does not open it
     );
     expect(wrong.code).toBe(2);
     expect(wrong.stderr).toMatch(/passphrase does not open/);
@@ -75,7 +79,7 @@ describe('confidant fed', () => {
             String(500 * (i + 1)),
             '--json',
           ],
-          { env },
+          { env: envOf(s) },
         ),
       ),
     );
@@ -111,7 +115,7 @@ describe('confidant fed', () => {
         join(root, 'state-b'),
         '--json',
       ],
-      { env },
+      { env: envOf('b') },
     );
     expect(applied.code).toBe(0);
     expect(json(applied.stdout)[0]).toMatchObject({
@@ -168,7 +172,7 @@ describe('confidant fed', () => {
               join(root, `state-${s}`),
               '--json',
             ],
-            { env },
+            { env: envOf(s) },
           ),
         ),
       );

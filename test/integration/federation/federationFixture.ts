@@ -17,13 +17,21 @@ export interface Fixture {
   invitations: Map<string, Invitation>;
 }
 
-export async function makeFederation(siteIds = ['a', 'b', 'c']): Promise<Fixture> {
+/**
+ * A federation of `siteIds`; minimum contributors 2 unless given (the drop-out tests
+ * aggregate two of three sites; the minimum itself is tested in minContributors.test.ts).
+ */
+export async function makeFederation(
+  siteIds = ['a', 'b', 'c'],
+  options: { minContributors?: number } = {},
+): Promise<Fixture> {
   const root = mkdtempSync(join(tmpdir(), 'confidant-fed-test-'));
   const created = await createFederation({
     siteIds,
     outDir: join(root, 'federation'),
     passphrase: PASSPHRASE,
     scryptCost: CHEAP_SCRYPT,
+    minContributors: options.minContributors ?? 2,
   });
   const invitations = new Map(
     siteIds.map((id) => [id, readInvitation(created.invitations.get(id)!, PASSPHRASE)]),

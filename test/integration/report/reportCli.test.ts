@@ -1,4 +1,5 @@
 // `confidant report render | verify` through the real CLI (tsx), with a store made here.
+import { generateKeyPairSync } from 'node:crypto';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -47,12 +48,17 @@ describe('confidant report', () => {
     expect(verify.stdout).toMatch(/^VALID: /);
     expect(verify.stdout).toContain('the signer is one of the trusted keys');
 
-    const json = await runCli(['report', 'verify', pdf, '--json']);
-    expect(json.code).toBe(0);
+    // Without a flag, the store's own key (from its trust list, no passphrase needed) is trusted.
+    const json = await runCli(['report', 'verify', pdf, '--json'], {
+      env: { CONFIDANT_HOME: join(dir, 'store'), CONFIDANT_PASSPHRASE: '' },
+    });
+    expect(json.code, json.stdout + json.stderr).toBe(0);
     expect(JSON.parse(json.stdout)).toMatchObject({
       valid: true,
       problems: [],
-      signer: { keyFingerprint: fingerprint, algorithm: 'Ed25519', trusted: null },
+      signer: { keyFingerprint: fingerprint, algorithm: 'Ed25519', trusted: true },
+      // rendered from a hand-supplied report.json: the signed record says so
+      source: 'supplied-json',
       report: { title: 'Privacy audit: synthetic clinical notes', runs: 2 },
     });
 
@@ -66,15 +72,48 @@ describe('confidant report', () => {
     const at = Math.floor(bytes.length / 3);
     bytes[at] = bytes[at]! ^ 0x04;
     writeFileSync(tampered, bytes);
-    const changed = await runCli(['report', 'verify', tampered]);
+    const changed = await runCli(['report', 'verify', tampered], { env });
     expect(changed.code).toBe(3);
     expect(changed.stdout).toMatch(/^TAMPERED/);
     expect(changed.stdout).toContain('The PDF was changed after it was signed');
     expect(changed.stdout).toContain('PDF content: CHANGED');
 
-    const untrusted = await runCli(['report', 'verify', pdf, '--trusted-key', 'ab'.repeat(32)]);
+    // A store that is not the signer's, and a --trusted-key that is not the signer's either.
+    const untrusted = await runCli(['report', 'verify', pdf, '--trusted-key', 'ab'.repeat(32)], {
+      env: { CONFIDANT_HOME: join(dir, 'no-store') },
+    });
     expect(untrusted.code).toBe(3);
-    expect(untrusted.stdout).toContain('signed by a key that is not trusted here');
+    expect(untrusted.stdout).toContain(`signed by an unknown key ${fingerprint}`);
+  });
+
+  it('verify refuses a report forged with a fresh key until that key is trusted', async () => {
+    const { createSignedReport, ed25519Signer } = await import('../../../src-main/report/index');
+    const forger = ed25519Signer(generateKeyPairSync('ed25519').privateKey);
+    const forgedFingerprint = keyFingerprint(forger.publicKey);
+    const forged = join(dir, 'forged.pdf');
+    writeFileSync(forged, (await createSignedReport(buildReportFixture(), forger)).pdf);
+
+    const refused = await runCli(['report', 'verify', forged], { env });
+    expect(refused.code).toBe(3);
+    expect(refused.stdout).toMatch(/^UNKNOWN SIGNER: /);
+    expect(refused.stdout).toContain(`signed by an unknown key ${forgedFingerprint}`);
+    const refusedJson = JSON.parse((await runCli(['report', 'verify', forged, '--json'], { env })).stdout);
+    expect(refusedJson).toMatchObject({
+      valid: false,
+      signer: { trusted: false },
+      problems: [{ code: 'unknown-key' }],
+    });
+
+    const flagged = await runCli(['report', 'verify', forged, '--trusted-key', forgedFingerprint], { env });
+    expect(flagged.code).toBe(0);
+
+    const trust = await runCli(['report', 'trust', forgedFingerprint, '--label', 'site B'], { env });
+    expect(trust.code, trust.stderr).toBe(0);
+    const listed = await runCli(['report', 'verify', forged], { env });
+    expect(listed.code, listed.stdout).toBe(0);
+    expect(listed.stdout).toMatch(/^VALID: /);
+    const log = JSON.parse((await runCli(['store', 'verify-log', '--json'], { env })).stdout);
+    expect(log).toMatchObject({ ok: true });
   });
 
   it('refuses an invalid model with the file and field, and a missing file with its path', async () => {

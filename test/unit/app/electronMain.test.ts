@@ -26,6 +26,26 @@ describe('Electron main process', () => {
     expect(main).toContain('callback({ cancel: !isAllowedRequestUrl(details.url) })');
   });
 
+  it('hands no URL to the OS (no shell.openExternal) and turns DevTools off in packaged builds', () => {
+    expect(main).not.toContain('openExternal');
+    expect(main).toMatch(/setWindowOpenHandler\(\(\) => \{\s*return \{ action: 'deny' \};\s*\}\)/);
+    expect(main).toMatch(/devTools:\s*!app\.isPackaged/);
+  });
+
+  it('sets the Electron fuses in electron-builder.yml', () => {
+    const builder = readFileSync(resolve('electron-builder.yml'), 'utf8');
+    const fuses = /^electronFuses:\n((?: {2}.+\n)+)/m.exec(builder)?.[1] ?? '';
+    for (const line of [
+      'runAsNode: false',
+      'enableCookieEncryption: true',
+      'enableNodeOptionsEnvironmentVariable: false',
+      'enableNodeCliInspectArguments: false',
+      'enableEmbeddedAsarIntegrityValidation: true',
+      'onlyLoadAppFromAsar: true',
+    ])
+      expect(fuses).toContain(`  ${line}\n`);
+  });
+
   it('serves the renderer with the CSP, takes the single-instance lock and checks the IPC sender', () => {
     expect(main).toContain("headers.set('Content-Security-Policy', CONTENT_SECURITY_POLICY)");
     expect(main).toContain('app.requestSingleInstanceLock()');

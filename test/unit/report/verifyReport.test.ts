@@ -137,4 +137,24 @@ describe('signed report verification', () => {
     const body = await renderReportPdf(buildReportFixture(), { signature: null });
     expect(codes(body)).toEqual(['not-signed']);
   });
+
+  it('marks a report rendered from hand-supplied JSON inside the signed record; the mark cannot be removed', async () => {
+    expect(verifyReport(report.pdf).source).toBe('store');
+    const supplied = await createSignedReport(buildReportFixture(), signer, {
+      signedAt,
+      source: 'supplied-json',
+    });
+    expect(verifyReport(supplied.pdf).source).toBe('supplied-json');
+    // the PDF itself says so too (the signature section's callout, in the signed bytes)
+    expect(supplied.pdf.length).toBeGreaterThan(report.pdf.length);
+    const split = splitSignedPdf(supplied.pdf);
+    if (split.kind !== 'signed') throw new Error('expected a signed PDF');
+    const { source: _source, ...unmarked } = split.record;
+    const tail = /startxref\n\d+\n%%EOF\n$/.exec(split.body.toString('latin1'))![0];
+    const stripped = Buffer.concat([
+      split.body,
+      Buffer.from(`${TRAILER_MARKER}${canonicalJson(unmarked)}\n${tail}`, 'latin1'),
+    ]);
+    expect(codes(stripped)).toEqual(['signature-invalid']);
+  });
 });
