@@ -11,6 +11,8 @@ import {
   BackendChoiceSchema,
   BackendProbeSchema,
   BudgetStatusSchema,
+  ColumnInspectionSchema,
+  ColumnMappingSchema,
   DatasetPreviewSchema,
   DatasetSchema,
   GenerateRequestSchema,
@@ -62,9 +64,15 @@ export const API_CALLS = {
         name: name.optional(),
         source: ImportSourceSchema,
         allowErrors: z.boolean().default(false),
+        /** Columns chosen in the picker; guessed from the column names when absent. */
+        mapping: ColumnMappingSchema.optional(),
       })
       .strict(),
     response: ImportOutcomeSchema,
+  },
+  'datasets.inspect': {
+    request: z.object({ source: ImportSourceSchema }).strict(),
+    response: ColumnInspectionSchema,
   },
   'datasets.synthesize': {
     request: z

@@ -2,28 +2,31 @@
  * API calls about projects, datasets (import from a path or from a file chosen in the
  * browser, synthetic data, preview with PII spans, scan, redaction) and model folders.
  */
-import { randomUUID } from 'node:crypto';
-import { existsSync, mkdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { existsSync, statSync } from 'node:fs';
+import { basename, join, resolve } from 'node:path';
 import { PiiScanner } from '../../data/pii/piiScanner.js';
 import {
   deidentifyDataset,
   generateSyntheticDataset,
   syntheticImportJsonl,
   importDataset,
+  inspectColumns,
   scanDataset,
+  type ColumnMapping,
 } from '../../data/index.js';
 import type { ImportOutcome } from '../../shared/apiSchemas.js';
 import { ConfidantError } from '../../shared/confidantError.js';
 import type { DatasetRow, Store } from '../../store/index.js';
 import type { EngineSession } from '../engineSession.js';
 import type { CallImplementations } from './callImplementations.js';
+import { sourceName, withScratchFile, withSourceFile } from './importSource.js';
 
 type DataCallName =
   | 'projects.list'
   | 'projects.create'
   | 'datasets.list'
   | 'datasets.import'
+  | 'datasets.inspect'
   | 'datasets.synthesize'
   | 'datasets.preview'
   | 'datasets.scan'
@@ -67,28 +70,20 @@ export function requireDataset(store: Store, datasetId: number): DatasetRow {
   return dataset;
 }
 
-/** A private scratch folder inside the data directory for files sent through the API. */
-function withScratchFile<T>(
-  session: EngineSession,
-  fileName: string,
-  content: string,
-  use: (file: string) => Promise<T>,
-) {
-  const dir = join(session.dataDirectory.path, '.scratch', randomUUID());
-  mkdirSync(dir, { recursive: true, mode: 0o700 });
-  const file = join(dir, fileName);
-  writeFileSync(file, content, { mode: 0o600 });
-  return use(file).finally(() => rmSync(dir, { recursive: true, force: true }));
-}
-
 async function importFile(
   store: Store,
   file: string,
-  options: { project: string; name?: string | undefined; allowErrors: boolean },
+  options: {
+    project: string;
+    name?: string | undefined;
+    allowErrors: boolean;
+    mapping?: ColumnMapping | undefined;
+  },
 ): Promise<ImportOutcome> {
   const result = await importDataset(store, file, {
     project: options.project,
     ...(options.name ? { name: options.name } : {}),
+    ...(options.mapping ? { mapping: options.mapping } : {}),
     allowErrors: options.allowErrors,
     maxIssues: 200,
   });
@@ -138,14 +133,16 @@ export function dataCalls(session: EngineSession): CallImplementations<DataCallN
       store()
         .datasets.list(projectId === undefined ? {} : { projectId })
         .map(datasetView),
-    'datasets.import': async ({ projectId, name, source, allowErrors }) => {
+    'datasets.import': async ({ projectId, name, source, allowErrors, mapping }) => {
       const project = requireProject(store(), projectId);
-      const options = { project: project.name, name, allowErrors };
-      if (source.kind === 'path') return importFile(store(), resolve(source.path), options);
-      const defaultName = name ?? source.fileName.replace(/\.[^.]+$/, '');
-      return withScratchFile(session, source.fileName, source.content, (file) =>
-        importFile(store(), file, { ...options, name: defaultName }),
+      const defaultName = name ?? basename(sourceName(source)).replace(/\.[^.]+$/, '');
+      return withSourceFile(session, source, (file) =>
+        importFile(store(), file, { project: project.name, name: defaultName, allowErrors, mapping }),
       );
+    },
+    'datasets.inspect': async ({ source }) => {
+      session.requireStore();
+      return withSourceFile(session, source, (file) => inspectColumns(file));
     },
     'datasets.synthesize': async ({ projectId, name, records, seed }) => {
       const project = requireProject(store(), projectId);

@@ -1,0 +1,164 @@
+// The walk of issue #23 in Debian's Chromium at 1024×700, against the built UI served by the
+// web bridge: a hand-made CSV with a Latin-1 byte and a row with stray commas (reported with
+// their lines, nothing silently mangled), the column picker for unusual column names, a file
+// too large for the browser (said before any upload), and no sideways scrolling. Every state
+// is screenshotted to test-results/screenshots/walk-*.png and checked with axe-core.
+import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import type { Browser, Page } from 'playwright-core';
+import { createApiHandler } from '../../src-main/app/apiHandler';
+import { startWebBridge, type WebBridge } from '../../src-main/app/webBridge';
+import { MAX_UPLOAD_BYTES } from '../../src-main/shared/apiSchemas';
+import { seriousViolations } from '../helpers/axeCheck';
+import { launchChromium } from '../helpers/browser';
+
+const shots = resolve('test-results/screenshots');
+
+let browser: Browser;
+let bridge: WebBridge;
+let handler: ReturnType<typeof createApiHandler>;
+let page: Page;
+let directory: string;
+const problems: string[] = [];
+const a11y: Record<string, unknown[]> = {};
+
+async function checkPage(name: string): Promise<void> {
+  await page.screenshot({ path: join(shots, `walk-${name}.png`), fullPage: true });
+  const violations = await seriousViolations(page);
+  if (violations.length > 0) a11y[name] = violations;
+  // nothing may scroll sideways at 1024 px
+  const overflow = await page.evaluate<number>(
+    '(() => document.documentElement.scrollWidth - document.documentElement.clientWidth)()',
+  );
+  expect(overflow, `${name} scrolls sideways`).toBeLessThanOrEqual(0);
+}
+
+async function goTo(screen: string): Promise<void> {
+  await page
+    .getByRole('navigation', { name: 'Workflow' })
+    .getByRole('button', { name: screen, exact: true })
+    .click();
+  await expect(page.getByTestId('screen-title').textContent()).resolves.toBe(screen);
+}
+
+beforeAll(async () => {
+  if (!existsSync(resolve('out/renderer/index.html'))) {
+    throw new Error('out/renderer is missing: run `npm run build` first (`npm run test:e2e` does).');
+  }
+  mkdirSync(shots, { recursive: true });
+  directory = mkdtempSync(join(tmpdir(), 'confidant-walk-'));
+  handler = createApiHandler({
+    version: '0.0.0-e2e',
+    dataDirectory: { path: join(directory, 'store'), source: 'flag' },
+    kdfCost: { N: 2 ** 12, r: 8, p: 1 },
+  });
+  bridge = await startWebBridge({ rendererDir: resolve('out/renderer'), handler });
+  browser = await launchChromium();
+  page = await browser.newPage({ viewport: { width: 1024, height: 700 } });
+  page.setDefaultTimeout(20_000);
+  page.on('console', (msg) => {
+    if (msg.type() === 'error' || msg.type() === 'warning') problems.push(`${msg.type()}: ${msg.text()}`);
+  });
+  page.on('pageerror', (error) => problems.push(`pageerror: ${error.message}`));
+});
+
+afterAll(async () => {
+  await browser?.close();
+  await bridge?.close();
+  await handler?.dispose();
+  if (directory) rmSync(directory, { recursive: true, force: true });
+});
+
+afterEach(async ({ task }) => {
+  if (task.result?.state === 'fail') {
+    await page.screenshot({
+      path: join(shots, `walk-failed-${task.name.slice(0, 40).replace(/\W+/g, '-')}.png`),
+      fullPage: true,
+    });
+  }
+});
+
+const brokenCsv = Buffer.concat([
+  Buffer.from('text,patient_id\n"Seen on 03/02/2021, stable.",p1\n"Mrs Ren'),
+  Buffer.from([0xe9]), // Latin-1 é: not UTF-8
+  Buffer.from('e Dubois, follow-up.",p2\nDischarged, home, today,p3\n"Reviewed bloods.",p4\n'),
+]);
+
+describe('the walk of issue #23 at 1024×700', () => {
+  it('creates the store and a project', async () => {
+    await page.goto(bridge.url);
+    await page.getByRole('heading', { name: 'Create your encrypted store' }).waitFor();
+    await page.getByLabel('Passphrase', { exact: true }).fill('correct horse battery staple');
+    await page.getByLabel('Type it again').fill('correct horse battery staple');
+    await page.getByRole('button', { name: 'Create store' }).click();
+    await page.getByRole('heading', { name: 'New project' }).waitFor();
+    await page.getByLabel('Name', { exact: true }).fill('Ward 7 — a project with a rather long name');
+    await page.getByRole('button', { name: 'Create project' }).click();
+    await page.getByRole('cell', { name: /^Ward 7/ }).waitFor();
+  });
+
+  it('reports the broken CSV’s lines: the Latin-1 byte and the stray commas', async () => {
+    await goTo('Data');
+    await expect(page.getByText(/Up to 4\.5 MB from the browser/).count()).resolves.toBe(1);
+    await page
+      .getByLabel('Choose a file')
+      .setInputFiles({ name: 'ward.csv', mimeType: 'text/csv', buffer: brokenCsv });
+    const picker = page.getByTestId('column-picker');
+    await picker.waitFor();
+    await expect(picker.getByText('text, patient_id').count()).resolves.toBe(1);
+    await expect(page.getByLabel('Note text', { exact: true }).inputValue()).resolves.toBe('text');
+    await checkPage('01-column-picker');
+    await picker.getByRole('button', { name: 'Import' }).click();
+    const issues = page.getByTestId('import-issues');
+    await issues.waitFor();
+    const rows = await issues.getByRole('row').allTextContents();
+    expect(rows.some((r) => r.startsWith('3') && /not valid UTF-8/.test(r))).toBe(true);
+    expect(rows.some((r) => r.startsWith('4') && /header has 2 columns \(text, patient_id\)/.test(r))).toBe(
+      true,
+    );
+    expect(rows.join(' ')).not.toMatch(/Invalid Record Length|--map/);
+    await checkPage('02-broken-csv');
+  });
+
+  it('imports with columns picked by hand, then offers the PII scan', async () => {
+    await page.getByLabel('Choose a file').setInputFiles({
+      name: 'export.csv',
+      mimeType: 'text/csv',
+      buffer: Buffer.from('mrn,narrative\nA1,"Seen in clinic by Dr. Ana Ruiz."\nA2,"Reviewed bloods."\n'),
+    });
+    await page.getByTestId('column-picker').waitFor();
+    await page
+      .getByTestId('mapping-problem')
+      .getByText(/columns found: mrn, narrative/)
+      .waitFor();
+    await page.getByLabel('Note text', { exact: true }).selectOption('narrative');
+    await page.getByLabel(/^Patient id/).selectOption('mrn');
+    await page.getByTestId('column-picker').getByRole('button', { name: 'Import' }).click();
+    await page.getByTestId('import-outcome').getByText('Imported 2 records').waitFor();
+    await expect(page.getByTestId('import-issues').count()).resolves.toBe(0);
+    await page.getByText('patient A1').waitFor();
+    await page.getByRole('button', { name: 'Scan it for PII' }).click();
+    await page.getByTestId('scan-result').waitFor();
+    await checkPage('03-imported');
+  });
+
+  it('says a file is too large for the browser before sending it, and points to the path import', async () => {
+    await page.getByLabel('Choose a file').setInputFiles({
+      name: 'huge.csv',
+      mimeType: 'text/csv',
+      buffer: Buffer.alloc(MAX_UPLOAD_BYTES + 1, 0x41),
+    });
+    const alert = page.getByRole('alert');
+    await alert.getByText(/huge\.csv” is 4\.5 MB; the browser can send at most 4\.5 MB/).waitFor();
+    await alert.getByText(/by path/).waitFor();
+    await expect(page.getByLabel('Or import by path on this computer').count()).resolves.toBe(1);
+    await checkPage('04-too-large');
+  });
+
+  it('logged no console errors and axe found no serious violations', () => {
+    expect(problems).toEqual([]);
+    expect(a11y).toEqual({});
+  });
+});
