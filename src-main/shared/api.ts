@@ -132,7 +132,14 @@ export const API_CALLS = {
   'audit.start': { request: z.object({ runId: IdSchema }).strict(), response: JobSchema },
   'audit.result': { request: z.object({ runId: IdSchema }).strict(), response: AuditStatusSchema },
   'report.export': {
-    request: z.object({ runId: IdSchema, title: z.string().min(1).max(200).optional() }).strict(),
+    request: z
+      .object({
+        runId: IdSchema,
+        /** Further runs compared in the same report (the CLI's `report --runs 1,2`). */
+        alsoRunIds: z.array(IdSchema).max(7).optional(),
+        title: z.string().min(1).max(200).optional(),
+      })
+      .strict(),
     response: JobSchema,
   },
   'report.list': {
@@ -140,6 +147,11 @@ export const API_CALLS = {
     response: z.array(ReportEntrySchema),
   },
   'report.verify': { request: VerifySourceSchema, response: ReportVerificationSchema },
+
+  // renaming (names are labels: ids, records and the privacy ledger do not change)
+  'projects.rename': { request: z.object({ projectId: IdSchema, name }).strict(), response: ProjectSchema },
+  'datasets.rename': { request: z.object({ datasetId: IdSchema, name }).strict(), response: DatasetSchema },
+  'runs.rename': { request: z.object({ runId: IdSchema, name }).strict(), response: RunSchema },
 
   // playground
   generate: { request: GenerateRequestSchema, response: JobSchema },

@@ -253,6 +253,8 @@ export const RunSchema = z.object({
   /** Stopped before completing (cancelled, failed, or its process is gone): it can be resumed. */
   resumable: z.boolean(),
   audited: z.boolean(),
+  /** The stored audit's overall verdict; null before an audit. */
+  verdict: z.enum(['pass', 'warn', 'fail']).nullable(),
   summary: TrainingSummaryViewSchema.nullable(),
 });
 

@@ -24,6 +24,8 @@ import { sourceName, withScratchFile, withSourceFile } from './importSource.js';
 type DataCallName =
   | 'projects.list'
   | 'projects.create'
+  | 'projects.rename'
+  | 'datasets.rename'
   | 'datasets.list'
   | 'datasets.import'
   | 'datasets.inspect'
@@ -128,6 +130,35 @@ export function dataCalls(session: EngineSession): CallImplementations<DataCallN
       }
       const project = store().projects.create(name, description);
       return project;
+    },
+    'projects.rename': ({ projectId, name }) => {
+      const project = requireProject(store(), projectId);
+      const other = store().projects.getByName(name);
+      if (other && other.id !== project.id) {
+        throw new ConfidantError('project.exists', `A project "${name}" already exists.`, {
+          where: { field: 'Project name' },
+          hint: 'Choose another name.',
+        });
+      }
+      const renamed = store().projects.rename(project.id, name) ?? project;
+      store().auditLog.append('rename', `project:${project.id}`, { from: project.name, to: name });
+      return renamed;
+    },
+    'datasets.rename': ({ datasetId, name }) => {
+      const dataset = requireDataset(store(), datasetId);
+      if (
+        store()
+          .datasets.findComplete(name, dataset.projectId)
+          .some((d) => d.id !== dataset.id)
+      ) {
+        throw new ConfidantError('dataset.exists', `This project already has a dataset "${name}".`, {
+          where: { field: 'Dataset name' },
+          hint: 'Choose another name.',
+        });
+      }
+      const renamed = store().datasets.rename(dataset.id, name);
+      store().auditLog.append('rename', `dataset:${dataset.id}`, { from: dataset.name, to: name });
+      return datasetView(renamed);
     },
     'datasets.list': ({ projectId }) =>
       store()

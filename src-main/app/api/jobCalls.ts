@@ -25,6 +25,7 @@ type JobCallName =
   | 'jobs.cancel'
   | 'runs.list'
   | 'runs.get'
+  | 'runs.rename'
   | 'runs.charts'
   | 'privacy.budget'
   | 'privacy.setBudget'
@@ -73,6 +74,7 @@ function privacyLabel(configJson: string): string {
 function runView(store: Store, row: RunRow, active: Set<number>) {
   const summary = row.summaryJson ? TrainingSummarySchema.safeParse(JSON.parse(row.summaryJson)) : null;
   const isActive = active.has(row.id);
+  const audit = storedAudit(store, row.id);
   return {
     id: row.id,
     projectId: row.projectId,
@@ -85,7 +87,8 @@ function runView(store: Store, row: RunRow, active: Set<number>) {
     active: isActive,
     // a run still marked 'running' that no job of this app works on lost its process
     resumable: !isActive && ['running', 'cancelled', 'failed', 'paused'].includes(row.status),
-    audited: storedAudit(store, row.id) !== null,
+    audited: audit !== null,
+    verdict: audit?.result.overall ?? null,
     summary: summary?.success ? summary.data : null,
   };
 }
@@ -162,6 +165,12 @@ export function jobCalls(session: EngineSession): CallImplementations<JobCallNam
       return rows.map((row) => runView(store(), row, active));
     },
     'runs.get': ({ runId }) => runView(store(), requireRun(store(), runId), session.jobs.activeRunIds()),
+    'runs.rename': ({ runId, name }) => {
+      const before = requireRun(store(), runId);
+      const row = store().runs.rename(before.id, name);
+      store().auditLog.append('rename', `run:${row.id}`, { from: before.name, to: name });
+      return runView(store(), row, session.jobs.activeRunIds());
+    },
     'runs.charts': async ({ runId }) => {
       const run = runView(store(), requireRun(store(), runId), session.jobs.activeRunIds());
       if (!run.summary) return { runId, loss: null, roc: null, exposure: null, epsilon: null };
@@ -214,22 +223,30 @@ export function jobCalls(session: EngineSession): CallImplementations<JobCallNam
         createdAt: audit?.createdAt ?? null,
       };
     },
-    'report.export': ({ runId, title }) => {
+    'report.export': ({ runId, alsoRunIds = [], title }) => {
       const run = requireRun(store(), runId);
-      if (!run.summaryJson) {
-        throw new ConfidantError('report.run-not-finished', `Run ${runId} has not finished.`, {
-          hint: 'A report needs a finished training run (and, ideally, its audit).',
-        });
+      for (const each of [run, ...alsoRunIds.map((id) => requireRun(store(), id))]) {
+        if (!each.summaryJson) {
+          throw new ConfidantError('report.run-not-finished', `Run “${each.name}” has not finished.`, {
+            hint: 'A report needs finished training runs (and, ideally, their audits).',
+          });
+        }
       }
+      const others = alsoRunIds.filter((id) => id !== runId);
       const outDir = join(session.dataDirectory.path, 'reports');
       mkdirSync(outDir, { recursive: true, mode: 0o700 });
       return startJob(
         'report',
-        `Report for ${run.name}`,
+        others.length > 0 ? `Report comparing ${others.length + 1} runs` : `Report for ${run.name}`,
         {
           kind: 'report',
           runId,
-          title: title ?? `Privacy audit report: ${run.name}`,
+          alsoRunIds: others,
+          title:
+            title ??
+            (others.length > 0
+              ? `Privacy audit report: ${others.length + 1} runs compared`
+              : `Privacy audit report: ${run.name}`),
           outDir,
           appVersion: session.options.version,
         },
