@@ -45,6 +45,8 @@ export const DatasetSchema = z.object({
   transform: z.enum(['', 'redact', 'pseudonymise']),
   parentDatasetId: z.number().int().nullable(),
   recordCount: z.number().int().nonnegative(),
+  /** Distinct patients (subject ids); 0 when the dataset has none. */
+  subjectCount: z.number().int().nonnegative().default(0),
   createdAt: z.string(),
 });
 
@@ -252,6 +254,8 @@ export const RunSchema = z.object({
   active: z.boolean(),
   /** Stopped before completing (cancelled, failed, or its process is gone): it can be resumed. */
   resumable: z.boolean(),
+  /** Refused before its first step (e.g. over the privacy budget): resuming would be refused again. */
+  refused: z.boolean(),
   audited: z.boolean(),
   /** The stored audit's overall verdict; null before an audit. */
   verdict: z.enum(['pass', 'warn', 'fail']).nullable(),

@@ -25,6 +25,8 @@ const problems: string[] = [];
 const a11y: Record<string, unknown[]> = {};
 
 async function checkPage(name: string): Promise<void> {
+  // the sidebar stays at the window's top while scrolling: screenshot from the top of the page
+  await page.evaluate('window.scrollTo(0, 0)');
   await page.screenshot({ path: join(shots, `walk-${name}.png`), fullPage: true });
   const violations = await seriousViolations(page);
   if (violations.length > 0) a11y[name] = violations;
@@ -155,6 +157,87 @@ describe('the walk of issue #23 at 1024×700', () => {
     await alert.getByText(/by path/).waitFor();
     await expect(page.getByLabel('Or import by path on this computer').count()).resolves.toBe(1);
     await checkPage('04-too-large');
+  });
+
+  it('keeps the sidebar at the top of the window on a long screen', async () => {
+    await page.evaluate('window.scrollTo(0, document.body.scrollHeight)');
+    const top = await page.evaluate<number>(
+      "(() => document.querySelector('nav.sidebar').getBoundingClientRect().top)()",
+    );
+    expect(top).toBe(0);
+    const [rail, doc] = await page.evaluate<[number, number]>(
+      "(() => [document.querySelector('[data-testid=sidebar-rail]').getBoundingClientRect().height, document.documentElement.scrollHeight])()",
+    );
+    expect(Math.abs(rail - doc)).toBeLessThan(1);
+    await page.evaluate('window.scrollTo(0, 0)');
+  });
+
+  it('plans a run before Start: batch checked against patients, too few units, settings kept', async () => {
+    await page.getByLabel('Records', { exact: true }).fill('40');
+    await page.getByRole('button', { name: 'Generate and import' }).click();
+    await page.getByTestId('import-outcome').getByText('Imported 40 records').waitFor();
+    await goTo('Train');
+    await page.getByText('Each patient (all their notes together)').click();
+    await page.getByText('Training settings').click();
+    await page.getByLabel('Batch size (expected)').fill('500');
+    await page
+      .getByRole('alert')
+      .getByText(/“Batch size \(expected\)” is 500, but the dataset has only \d+ patients/)
+      .waitFor();
+    await expect(page.getByRole('button', { name: 'Start training' }).isDisabled()).resolves.toBe(true);
+    await checkPage('05-train-batch-too-large');
+    await page.getByText('Each note', { exact: true }).click();
+    await page.getByLabel('Batch size (expected)').fill('4');
+    await page.getByLabel('Steps').fill('12');
+    await page.getByLabel('Max tokens per note').fill('32');
+    await page.getByLabel('Run name (optional)').fill('first DP run');
+    const text = async (id: string) => (await page.getByTestId(id).textContent())?.replace(/\s+/g, ' ');
+    await expect.poll(() => text('train-plan')).toMatch(/12 steps × 4 notes ≈ 1\.2 passes over the data/);
+    await expect.poll(() => text('few-units')).toMatch(/^Only 40 notes/);
+    await goTo('Data');
+    await goTo('Train');
+    await page.getByText('Training settings').click();
+    await expect(page.getByLabel('Steps').inputValue()).resolves.toBe('12');
+    await expect(page.getByLabel('Run name (optional)').inputValue()).resolves.toBe('first DP run');
+    await checkPage('06-train-plan');
+  });
+
+  it('cancels a run, resumes it to the end, then offers the audit', async () => {
+    await page.getByRole('button', { name: 'Start training' }).click();
+    const step = page.getByTestId('metric-step');
+    await expect
+      .poll(async () => Number((await step.textContent())?.split(' / ')[0] ?? 0), { timeout: 90_000 })
+      .toBeGreaterThanOrEqual(1);
+    await page.getByRole('button', { name: 'Cancel (the run can be resumed)' }).click();
+    await page.locator('[data-testid="job-train"][data-status="cancelled"]').waitFor();
+    await checkPage('07-train-cancelled');
+    await page.getByRole('button', { name: /^Resume run \d+$/ }).click();
+    await page.locator('[data-testid="job-train"][data-status="succeeded"]').waitFor({ timeout: 120_000 });
+    await expect(step.textContent()).resolves.toBe('12 / 12');
+    await page.getByRole('button', { name: 'Audit this run for leaks' }).waitFor();
+    await checkPage('08-train-resumed');
+  });
+
+  it('lists the runs, renames one, compares two and exports one report of both', async () => {
+    await page.getByLabel('Steps').fill('3');
+    await page.getByLabel('Run name (optional)').fill('second run');
+    await page.getByRole('button', { name: 'Start training' }).click();
+    await page.locator('[data-testid="job-train"][data-status="succeeded"]').waitFor({ timeout: 90_000 });
+    await goTo('Reports');
+    const table = page.getByTestId('runs-table');
+    await expect(table.getByRole('row').count()).resolves.toBe(3);
+    await table.getByRole('button', { name: 'Rename the run “first DP run”' }).click();
+    await page.getByLabel('New name of the run “first DP run”').fill('DP ε=3, cancelled and resumed');
+    await table.getByRole('button', { name: 'Save' }).click();
+    await table.getByText('DP ε=3, cancelled and resumed').waitFor();
+    for (const box of await table.getByRole('checkbox').all()) await box.check();
+    await page.getByRole('button', { name: 'Compare the 2 selected runs' }).click();
+    const comparison = page.getByTestId('run-comparison');
+    await comparison.getByRole('rowheader', { name: 'ε (lower is more private)' }).waitFor();
+    await page.getByRole('button', { name: 'Export one report of the selected runs' }).click();
+    await page.getByTestId('report-path').waitFor({ timeout: 90_000 });
+    await expect(page.getByTestId('report-path').textContent()).resolves.toMatch(/run-\d+-\d+-report/);
+    await checkPage('09-runs');
   });
 
   it('logged no console errors and axe found no serious violations', () => {

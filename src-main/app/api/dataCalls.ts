@@ -37,8 +37,9 @@ type DataCallName =
 
 const FIELDS = ['text', 'prompt', 'response'] as const;
 
-function datasetView(row: DatasetRow) {
+function datasetView(row: DatasetRow, store?: Store) {
   return {
+    subjectCount: store ? store.records.subjectCount(row.id) : 0,
     id: row.id,
     projectId: row.projectId,
     name: row.name,
@@ -163,7 +164,7 @@ export function dataCalls(session: EngineSession): CallImplementations<DataCallN
     'datasets.list': ({ projectId }) =>
       store()
         .datasets.list(projectId === undefined ? {} : { projectId })
-        .map(datasetView),
+        .map((row) => datasetView(row, store())),
     'datasets.import': async ({ projectId, name, source, allowErrors, mapping }) => {
       const project = requireProject(store(), projectId);
       const defaultName = name ?? basename(sourceName(source)).replace(/\.[^.]+$/, '');

@@ -71,7 +71,18 @@ function privacyLabel(configJson: string): string {
   return `σ = ${privacy.noiseMultiplier}`;
 }
 
-function runView(store: Store, row: RunRow, active: Set<number>) {
+/** Runs the trainer refused before any step (it logs `refused`), that never wrote a checkpoint. */
+function refusedRunIds(store: Store): Set<number> {
+  const ids = new Set<number>();
+  for (const entry of store.auditLog.list()) {
+    const id = /^run:(\d+)$/.exec(entry.subject)?.[1];
+    if (entry.action === 'train' && entry.details.refused === true && id !== undefined) ids.add(Number(id));
+  }
+  for (const id of ids) if (store.checkpoints.latest(id)) ids.delete(id);
+  return ids;
+}
+
+function runView(store: Store, row: RunRow, active: Set<number>, refused = refusedRunIds(store)) {
   const summary = row.summaryJson ? TrainingSummarySchema.safeParse(JSON.parse(row.summaryJson)) : null;
   const isActive = active.has(row.id);
   const audit = storedAudit(store, row.id);
@@ -86,7 +97,9 @@ function runView(store: Store, row: RunRow, active: Set<number>) {
     privacy: privacyLabel(row.configJson),
     active: isActive,
     // a run still marked 'running' that no job of this app works on lost its process
-    resumable: !isActive && ['running', 'cancelled', 'failed', 'paused'].includes(row.status),
+    resumable:
+      !isActive && !refused.has(row.id) && ['running', 'cancelled', 'failed', 'paused'].includes(row.status),
+    refused: refused.has(row.id),
     audited: audit !== null,
     verdict: audit?.result.overall ?? null,
     summary: summary?.success ? summary.data : null,
@@ -162,7 +175,8 @@ export function jobCalls(session: EngineSession): CallImplementations<JobCallNam
       const active = session.jobs.activeRunIds();
       const rows =
         datasetId !== undefined ? store().runs.listForDataset(datasetId) : store().runs.list(projectId);
-      return rows.map((row) => runView(store(), row, active));
+      const refused = refusedRunIds(store());
+      return rows.map((row) => runView(store(), row, active, refused));
     },
     'runs.get': ({ runId }) => runView(store(), requireRun(store(), runId), session.jobs.activeRunIds()),
     'runs.rename': ({ runId, name }) => {

@@ -62,7 +62,23 @@ describe('runs in the UI', () => {
       runIds.push(done.runId!);
     }
     const runs = await call('runs.list', { projectId });
-    expect(runs.map((r) => [r.id, r.status, r.verdict])).toEqual(runIds.map((id) => [id, 'completed', null]));
+    expect(runs.map((r) => [r.id, r.status, r.verdict, r.refused])).toEqual(
+      runIds.map((id) => [id, 'completed', null, false]),
+    );
+  });
+
+  it('lists a run refused before its first step as refused, without a Resume that would fail again', async () => {
+    const refused = await finished(
+      await call('train.start', { datasetId, model: 'bundled', privacy: 'none', ...tiny }),
+    );
+    expect(refused.status).toBe('failed');
+    expect(refused.error?.code).toBe('privacy.budget-exceeded');
+    const runs = await call('runs.list', { projectId });
+    const run = runs.find((r) => !runIds.includes(r.id));
+    expect(run).toMatchObject({ status: 'cancelled', refused: true, resumable: false });
+    const [dataset] = await call('datasets.list', { projectId });
+    expect(dataset!.subjectCount).toBeGreaterThan(0);
+    expect(dataset!.subjectCount).toBeLessThanOrEqual(dataset!.recordCount);
   });
 
   it('renames a run, a dataset and a project without changing what the ledger counts', async () => {
