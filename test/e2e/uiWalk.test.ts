@@ -92,7 +92,17 @@ describe('the walk of issue #23 at 1024×700', () => {
   it('creates the store and a project', async () => {
     await page.goto(bridge.url);
     await page.getByRole('heading', { name: 'Create your encrypted store' }).waitFor();
+    await page.getByLabel('Passphrase', { exact: true }).fill('abc');
+    await page.getByLabel('Type it again').fill('abc');
+    await page.getByTestId('passphrase-strength').getByText('Strength: too weak').waitFor();
+    await page.getByRole('button', { name: 'Create store' }).click();
+    await page
+      .getByRole('alert')
+      .getByText('This passphrase is too weak for a store of clinical notes.')
+      .waitFor();
+    await checkPage('00-weak-passphrase');
     await page.getByLabel('Passphrase', { exact: true }).fill('correct horse battery staple');
+    await page.getByTestId('passphrase-strength').getByText('Strength: strong').waitFor();
     await page.getByLabel('Type it again').fill('correct horse battery staple');
     await page.getByRole('button', { name: 'Create store' }).click();
     await page.getByRole('heading', { name: 'New project' }).waitFor();
