@@ -23,6 +23,7 @@ import {
   ModelInfoSchema,
   ModelSourceSchema,
   PiiScanResultSchema,
+  PiiSpanSchema,
   ProjectSchema,
   ReportEntrySchema,
   ReportVerificationSchema,
@@ -155,6 +156,11 @@ export const API_CALLS = {
 
   // playground
   generate: { request: GenerateRequestSchema, response: JobSchema },
+  /** Identifiers in a text (generated text in the playground), as the dataset preview shows them. */
+  'pii.find': {
+    request: z.object({ text: z.string().max(200_000) }).strict(),
+    response: z.array(PiiSpanSchema),
+  },
 
   // settings
   'settings.get': { request: empty, response: SettingsSchema },

@@ -250,6 +250,29 @@ describe('the walk of issue #23 at 1024×700', () => {
     await checkPage('09-runs');
   });
 
+  it('generates text apart from the loading status, joined to the prompt by a space, PII highlighted', async () => {
+    await goTo('Playground');
+    await page.getByLabel('Fine-tuned adapter').selectOption({ index: 1 });
+    await page.getByLabel('Prompt').fill('Discharge summary:');
+    await page.getByLabel('Max new tokens').fill('8');
+    await page.getByRole('button', { name: 'Generate' }).click();
+    await page.locator('[data-testid="job-generate"][data-status="succeeded"]').waitFor({ timeout: 60_000 });
+    const output = (await page.getByTestId('generated').textContent()) ?? '';
+    expect(output).toMatch(/^Discharge summary:\s\S/);
+    expect(output).not.toMatch(/Loading the model/);
+    await checkPage('10-playground');
+    // the verify buttons of stored reports stay on one line, grow fields fill their row
+    await goTo('Reports');
+    const verify = page.getByRole('button', { name: /^Verify report \d+$/ }).first();
+    const box = await verify.boundingBox();
+    expect(box!.height).toBeLessThan(40);
+    const [field, input] = await Promise.all([
+      page.locator('.field.grow', { has: page.getByLabel('…or a path on this computer') }).boundingBox(),
+      page.getByLabel('…or a path on this computer').boundingBox(),
+    ]);
+    expect(input!.width).toBeGreaterThan(field!.width - 2);
+  });
+
   it('logged no console errors and axe found no serious violations', () => {
     expect(problems).toEqual([]);
     expect(a11y).toEqual({});

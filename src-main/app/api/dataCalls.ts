@@ -33,7 +33,8 @@ type DataCallName =
   | 'datasets.preview'
   | 'datasets.scan'
   | 'datasets.deidentify'
-  | 'model.info';
+  | 'model.info'
+  | 'pii.find';
 
 const FIELDS = ['text', 'prompt', 'response'] as const;
 
@@ -229,6 +230,10 @@ export function dataCalls(session: EngineSession): CallImplementations<DataCallN
       );
       return datasetView(result.dataset);
     },
+    'pii.find': ({ text }) =>
+      new PiiScanner()
+        .scan(text)
+        .map((m) => ({ type: m.type, start: m.start, end: m.end, confidence: m.confidence })),
     'model.info': async ({ source }) => {
       const { bundledModelDir } = await import('../../model/bundledModel.js');
       const dir = resolveModelDir(source, bundledModelDir);

@@ -128,6 +128,14 @@ describe('dataset import from the browser', () => {
     if (!imported.ok) expect(`${imported.error.message} ${imported.error.hint}`).not.toMatch(/--\w/);
   });
 
+  it('finds identifiers in any text, for the playground to highlight what the model wrote', async () => {
+    const text = 'Seen by Dr. Ana Ruiz on 03/02/2021, MRN 1234-5678.';
+    const spans = await call('pii.find', { text });
+    expect(spans.length).toBeGreaterThanOrEqual(2);
+    for (const span of spans) expect(span.end).toBeLessThanOrEqual(text.length);
+    expect(spans.map((s) => text.slice(s.start, s.end))).toContain('Ana Ruiz');
+  });
+
   it('names the dataset field when the name is taken, and imports a large file by its path', async () => {
     const file = join(directory, 'big.txt');
     writeFileSync(file, 'A note.\nAnother note.\n');
