@@ -202,6 +202,10 @@ export const TrainRequestSchema = z
     shards: z.number().int().min(1).max(32).default(1),
     /** Raise the dataset budget to this ε first (recorded in the audit log). */
     raiseBudgetTo: z.number().gt(0).max(100).optional(),
+    /** Plant secret canaries (docs/run-config.md `canaries`, default design) for the audit. */
+    auditCanaries: z.boolean().default(false),
+    /** Examples for the audit's one-run ε lower bound (`oneRunExamples`). */
+    oneRunExamples: z.number().int().min(0).max(10_000).default(0),
   })
   .strict();
 

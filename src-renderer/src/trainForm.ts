@@ -13,6 +13,8 @@ export const trainForm = {
   maxSequenceLength: 128,
   learningRate: 0.001,
   shards: 1,
+  auditCanaries: false,
+  oneRunExamples: 0,
   budgetEpsilon: 10,
   budgetDelta: 0.00001,
 };

@@ -196,6 +196,14 @@ describe('the walk of issue #23 at 1024×700', () => {
       .waitFor();
     await expect(page.getByRole('button', { name: 'Start training' }).isDisabled()).resolves.toBe(true);
     await checkPage('05-train-batch-too-large');
+    // a budget error shows beside the budget form, not under Start
+    await page.getByLabel('δ', { exact: true }).fill('0');
+    await page.getByRole('button', { name: 'Set budget' }).click();
+    await page.locator('form.budget ~ [data-testid="error"]').waitFor();
+    await expect(
+      page.locator('form[aria-labelledby="train-heading"] [data-testid="error"]').count(),
+    ).resolves.toBe(0);
+    await page.getByLabel('δ', { exact: true }).fill('0.00001');
     await page.getByText('Each note', { exact: true }).click();
     await page.getByLabel('Batch size (expected)').fill('4');
     await page.getByLabel('Steps').fill('12');
@@ -250,6 +258,23 @@ describe('the walk of issue #23 at 1024×700', () => {
     await checkPage('09-runs');
   });
 
+  it('audits a run and explains the numbers in plain words, with ε, δ, counts and intervals', async () => {
+    await goTo('Audit');
+    await page.getByLabel('Training run').selectOption({ index: 0 });
+    await page.getByRole('button', { name: 'Run the audit' }).click();
+    await page.getByTestId('audit-result').waitFor({ timeout: 150_000 });
+    await expect(page.getByTestId('audit-guarantee').textContent()).resolves.toMatch(/ε = \d\.\d\d.*δ = \d/s);
+    const explain = (await page.getByTestId('audit-explain').textContent())!.replace(/\s+/g, ' ');
+    expect(explain).toMatch(/tested on \d+ notes used in training and \d+ notes kept out/);
+    expect(explain).toContain('0.5 is a coin toss');
+    await expect(page.getByText(/\(95%: \d\.\d{3}–\d\.\d{3}\)/).count()).resolves.toBeGreaterThan(0);
+    await page
+      .getByTestId('audit-design-hint')
+      .getByText(/Audit design/)
+      .waitFor();
+    await checkPage('10-audit');
+  });
+
   it('generates text apart from the loading status, joined to the prompt by a space, PII highlighted', async () => {
     await goTo('Playground');
     await page.getByLabel('Fine-tuned adapter').selectOption({ index: 1 });
@@ -260,7 +285,7 @@ describe('the walk of issue #23 at 1024×700', () => {
     const output = (await page.getByTestId('generated').textContent()) ?? '';
     expect(output).toMatch(/^Discharge summary:\s\S/);
     expect(output).not.toMatch(/Loading the model/);
-    await checkPage('10-playground');
+    await checkPage('11-playground');
     // the verify buttons of stored reports stay on one line, grow fields fill their row
     await goTo('Reports');
     const verify = page.getByRole('button', { name: /^Verify report \d+$/ }).first();

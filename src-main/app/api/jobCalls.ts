@@ -58,6 +58,10 @@ export function runConfigFor(
     maxSequenceLength: request.maxSequenceLength,
     checkpointEverySteps: request.checkpointEverySteps,
     shards: request.shards,
+    ...(request.auditCanaries
+      ? { canaries: { format: 'mrn', repetitions: [1, 2, 4, 8], perRepetition: 2 } }
+      : {}),
+    ...(request.oneRunExamples > 0 ? { oneRunExamples: request.oneRunExamples } : {}),
     backend,
   };
 }
