@@ -261,6 +261,10 @@ describe('the walk of issue #23 at 1024×700', () => {
   it('audits a run and explains the numbers in plain words, with ε, δ, counts and intervals', async () => {
     await goTo('Audit');
     await page.getByLabel('Training run').selectOption({ index: 0 });
+    // an audit can be cancelled from its progress line
+    await page.getByRole('button', { name: 'Run the audit' }).click();
+    await page.getByRole('button', { name: 'Cancel the audit' }).click();
+    await page.locator('[data-testid="job-audit"][data-status="cancelled"]').waitFor();
     await page.getByRole('button', { name: 'Run the audit' }).click();
     await page.getByTestId('audit-result').waitFor({ timeout: 150_000 });
     await expect(page.getByTestId('audit-guarantee').textContent()).resolves.toMatch(/ε = \d\.\d\d.*δ = \d/s);
@@ -296,6 +300,19 @@ describe('the walk of issue #23 at 1024×700', () => {
       page.getByLabel('…or a path on this computer').boundingBox(),
     ]);
     expect(input!.width).toBeGreaterThan(field!.width - 2);
+  });
+
+  it('explains where the link is when the page is opened without its token', async () => {
+    const other = await browser.newPage({ viewport: { width: 1024, height: 700 } });
+    try {
+      await other.goto(bridge.url.split('#')[0]!);
+      const notice = other.getByTestId('not-connected');
+      await notice.waitFor();
+      await expect(notice.textContent()).resolves.toMatch(/#token=.*run confidant serve again/s);
+      await other.screenshot({ path: join(shots, 'walk-12-no-token.png'), fullPage: true });
+    } finally {
+      await other.close();
+    }
   });
 
   it('logged no console errors and axe found no serious violations', () => {
