@@ -8,7 +8,6 @@
 // steps in PyTorch (bench/peers/torch_lora_step.py, 2 threads) as a ratio ours / torch.
 import { execFileSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
-import * as tf from '@tensorflow/tfjs';
 import { initBackend } from '../src-main/engine/initBackend';
 import { LoraAdapter } from '../src-main/lora/index';
 import { loadModel, parseModelConfig, randomModel } from '../src-main/model/index';

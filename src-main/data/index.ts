@@ -7,7 +7,8 @@ export {
   type ImportResult,
   type DatasetPreview,
 } from './datasetImport.js';
-export { parseColumnMapping, guessMapping } from './columnMapping.js';
+export { parseColumnMapping, guessMapping, checkMapping } from './columnMapping.js';
+export { inspectColumns, type ColumnInspection } from './columnInspection.js';
 export type {
   ColumnMapping,
   ImportFormat,

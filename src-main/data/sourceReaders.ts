@@ -85,10 +85,12 @@ async function* readCsv(
   // problems found before it and its own start line.
   let pending: Array<{ issue: ValidationIssue }> = [];
   let lastEnd = 1;
+  let headerNames: string[] = [];
   const parser = parse({
     bom: true,
     columns: (header: string[]) => {
       const names = header.map((h) => h.trim());
+      headerNames = names;
       onHeader(names);
       return names;
     },
@@ -135,7 +137,7 @@ async function* readCsv(
       error.code === 'CSV_RECORD_INCONSISTENT_COLUMNS' ||
       error.code === 'CSV_RECORD_INCONSISTENT_FIELDS_LENGTH'
     ) {
-      pending.push(issue(line, 'wrong-field-count', error.message.replace(/ on line \d+$/, '') + '.'));
+      pending.push(issue(line, 'wrong-field-count', fieldCountMessage(error.message, headerNames)));
     } else {
       pending.push(issue(line, 'malformed-quoting', error.message));
     }
@@ -150,6 +152,17 @@ async function* readCsv(
     yield { row: item.row };
   }
   yield* pending;
+}
+
+/** csv-parse says "Invalid Record Length: columns length is 3, got 5 on line 4"; say it in words. */
+export function fieldCountMessage(parserMessage: string, header: readonly string[]): string {
+  const got = /got (\d+)/.exec(parserMessage)?.[1];
+  const expected = header.length;
+  const fields = got === undefined ? 'a different number of fields' : `${got} field${got === '1' ? '' : 's'}`;
+  return (
+    `This row has ${fields} but the header has ${expected} column${expected === 1 ? '' : 's'} ` +
+    `(${header.join(', ')}). A note that contains a comma must be enclosed in double quotes.`
+  );
 }
 
 /** A line of the file, or null when it was longer than MAX_SOURCE_RECORD_BYTES (not kept). */

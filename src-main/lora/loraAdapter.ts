@@ -115,7 +115,8 @@ export class LoraAdapter {
    */
   setValues(values: readonly Float32Array[]): void {
     const vars = this.trainableVariables;
-    if (values.length !== vars.length) throw new RangeError(`expected ${vars.length} arrays, got ${values.length}`);
+    if (values.length !== vars.length)
+      throw new RangeError(`expected ${vars.length} arrays, got ${values.length}`);
     vars.forEach((v, k) => tf.tidy(() => v.assign(tf.tensor(values[k]!, v.shape))));
   }
 

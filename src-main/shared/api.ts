@@ -11,6 +11,8 @@ import {
   BackendChoiceSchema,
   BackendProbeSchema,
   BudgetStatusSchema,
+  ColumnInspectionSchema,
+  ColumnMappingSchema,
   DatasetPreviewSchema,
   DatasetSchema,
   GenerateRequestSchema,
@@ -21,6 +23,7 @@ import {
   ModelInfoSchema,
   ModelSourceSchema,
   PiiScanResultSchema,
+  PiiSpanSchema,
   ProjectSchema,
   ReportEntrySchema,
   ReportVerificationSchema,
@@ -74,9 +77,15 @@ export const API_CALLS = {
         name: name.optional(),
         source: ImportSourceSchema,
         allowErrors: z.boolean().default(false),
+        /** Columns chosen in the picker; guessed from the column names when absent. */
+        mapping: ColumnMappingSchema.optional(),
       })
       .strict(),
     response: ImportOutcomeSchema,
+  },
+  'datasets.inspect': {
+    request: z.object({ source: ImportSourceSchema }).strict(),
+    response: ColumnInspectionSchema,
   },
   'datasets.synthesize': {
     request: z
@@ -136,7 +145,14 @@ export const API_CALLS = {
   'audit.start': { request: z.object({ runId: IdSchema }).strict(), response: JobSchema },
   'audit.result': { request: z.object({ runId: IdSchema }).strict(), response: AuditStatusSchema },
   'report.export': {
-    request: z.object({ runId: IdSchema, title: z.string().min(1).max(200).optional() }).strict(),
+    request: z
+      .object({
+        runId: IdSchema,
+        /** Further runs compared in the same report (the CLI's `report --runs 1,2`). */
+        alsoRunIds: z.array(IdSchema).max(7).optional(),
+        title: z.string().min(1).max(200).optional(),
+      })
+      .strict(),
     response: JobSchema,
   },
   'report.list': {
@@ -145,8 +161,18 @@ export const API_CALLS = {
   },
   'report.verify': { request: VerifySourceSchema, response: ReportVerificationSchema },
 
+  // renaming (names are labels: ids, records and the privacy ledger do not change)
+  'projects.rename': { request: z.object({ projectId: IdSchema, name }).strict(), response: ProjectSchema },
+  'datasets.rename': { request: z.object({ datasetId: IdSchema, name }).strict(), response: DatasetSchema },
+  'runs.rename': { request: z.object({ runId: IdSchema, name }).strict(), response: RunSchema },
+
   // playground
   generate: { request: GenerateRequestSchema, response: JobSchema },
+  /** Identifiers in a text (generated text in the playground), as the dataset preview shows them. */
+  'pii.find': {
+    request: z.object({ text: z.string().max(200_000) }).strict(),
+    response: z.array(PiiSpanSchema),
+  },
 
   // settings
   'settings.get': { request: empty, response: SettingsSchema },

@@ -45,6 +45,8 @@ export const DatasetSchema = z.object({
   transform: z.enum(['', 'redact', 'pseudonymise']),
   parentDatasetId: z.number().int().nullable(),
   recordCount: z.number().int().nonnegative(),
+  /** Distinct patients (subject ids); 0 when the dataset has none. */
+  subjectCount: z.number().int().nonnegative().default(0),
   createdAt: z.string(),
 });
 
@@ -68,6 +70,8 @@ export const ImportOutcomeSchema = z.object({
 
 /** The most a file sent through the API may hold (the web bridge caps bodies at 8 MiB). */
 export const MAX_UPLOAD_CHARS = 6_000_000;
+/** The largest file the browser may send as bytes (base64 takes 4 characters per 3 bytes). */
+export const MAX_UPLOAD_BYTES = (MAX_UPLOAD_CHARS / 4) * 3;
 
 export const ImportSourceSchema = z.discriminatedUnion('kind', [
   /** A file on the engine's machine. */
@@ -84,7 +88,42 @@ export const ImportSourceSchema = z.discriminatedUnion('kind', [
       content: z.string().max(MAX_UPLOAD_CHARS),
     })
     .strict(),
+  /** A file chosen in the browser, sent as its bytes (base64): the engine decodes it, so a
+   *  line that is not UTF-8 is reported with its number, as the CLI does. */
+  z
+    .object({
+      kind: z.literal('bytes'),
+      fileName: z
+        .string()
+        .min(1)
+        .max(255)
+        .regex(/^[^/\\]+\.(csv|jsonl|ndjson|txt|text)$/i, 'a .csv, .jsonl or .txt file name'),
+      base64: z
+        .string()
+        .max(MAX_UPLOAD_CHARS, `at most ${MAX_UPLOAD_BYTES / 1e6} MB; import larger files by their path`)
+        .regex(/^[A-Za-z0-9+/]*={0,2}$/, 'base64'),
+    })
+    .strict(),
 ]);
+
+const columnName = z.string().min(1).max(200);
+/** Which source column fills each record field (the CLI's `--map`). */
+export const ColumnMappingSchema = z
+  .object({
+    text: columnName.optional(),
+    prompt: columnName.optional(),
+    response: columnName.optional(),
+    subject: columnName.optional(),
+    split: columnName.optional(),
+    id: columnName.optional(),
+  })
+  .strict();
+
+export const ColumnInspectionSchema = z.object({
+  format: z.enum(['csv', 'jsonl', 'txt']),
+  columns: z.array(z.string()),
+  guessed: ColumnMappingSchema,
+});
 
 export const PiiSpanSchema = z.object({
   type: z.string(),
@@ -175,6 +214,10 @@ export const TrainRequestSchema = z
     shards: z.number().int().min(1).max(32).default(1),
     /** Raise the dataset budget to this ε first (recorded in the audit log). */
     raiseBudgetTo: z.number().gt(0).max(100).optional(),
+    /** Plant secret canaries (docs/run-config.md `canaries`, default design) for the audit. */
+    auditCanaries: z.boolean().default(false),
+    /** Examples for the audit's one-run ε lower bound (`oneRunExamples`). */
+    oneRunExamples: z.number().int().min(0).max(10_000).default(0),
   })
   .strict();
 
@@ -235,7 +278,11 @@ export const RunSchema = z.object({
   active: z.boolean(),
   /** Stopped before completing (cancelled, failed, or its process is gone): it can be resumed. */
   resumable: z.boolean(),
+  /** Refused before its first step (e.g. over the privacy budget): resuming would be refused again. */
+  refused: z.boolean(),
   audited: z.boolean(),
+  /** The stored audit's overall verdict; null before an audit. */
+  verdict: z.enum(['pass', 'inconclusive', 'warn', 'fail']).nullable(),
   summary: TrainingSummaryViewSchema.nullable(),
 });
 
@@ -327,6 +374,9 @@ export type StoreStatus = z.infer<typeof StoreStatusSchema>;
 export type Project = z.infer<typeof ProjectSchema>;
 export type Dataset = z.infer<typeof DatasetSchema>;
 export type ImportOutcome = z.infer<typeof ImportOutcomeSchema>;
+export type ImportSource = z.infer<typeof ImportSourceSchema>;
+export type ColumnMappingView = z.infer<typeof ColumnMappingSchema>;
+export type ColumnInspectionView = z.infer<typeof ColumnInspectionSchema>;
 export type ValidationIssueView = z.infer<typeof ValidationIssueSchema>;
 export type DatasetPreview = z.infer<typeof DatasetPreviewSchema>;
 export type PreviewRecord = z.infer<typeof PreviewRecordSchema>;

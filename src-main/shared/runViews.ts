@@ -40,6 +40,8 @@ export const AuditResultViewSchema = z.looseObject({
   target: z.string(),
   overall: Verdict,
   membership: Section.extend({
+    members: z.number().optional(),
+    nonMembers: z.number().optional(),
     strongest: z.string(),
     attacks: z.array(
       z.looseObject({

@@ -104,7 +104,12 @@ export class FusedTrainingStep {
   ): Promise<{ lossSum: number; tokens: number }> {
     state.step += 1;
     const batches = packMicroBatches(examples, this.rows);
-    const losses = await this.executor.plainStep(batches, examples.length, { lr, ...this.settings }, state.step);
+    const losses = await this.executor.plainStep(
+      batches,
+      examples.length,
+      { lr, ...this.settings },
+      state.step,
+    );
     let lossSum = 0;
     losses.forEach((rows, i) => rows.slice(0, batches[i]!.examples.length).forEach((l) => (lossSum += l)));
     return { lossSum, tokens: examples.reduce((sum, e) => sum + e.ids.length - 1, 0) };

@@ -37,7 +37,8 @@ export const RunConfigSchema = z
     model: z.string().min(1),
     dataset: z
       .object({
-        id: z.string().min(1),
+        /** The store's dataset id (`id: 1` or `id: "1"`) or its name. */
+        id: z.union([z.string().min(1), z.number().int().positive().transform(String)]),
         trainSplit: z.enum(['train', 'validation', 'test']).default('train'),
         evalSplit: z.enum(['train', 'validation', 'test']).default('validation'),
       })

@@ -20,7 +20,6 @@
 import { createHash, createHmac } from 'node:crypto';
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import * as tf from '@tensorflow/tfjs';
 import { PrivacyLedger } from '../dp/privacyLedger.js';
 import { privacySpent } from '../dp/privacySpent.js';
 import { calibrateSigmaToTarget, stepsWithinTarget } from '../dp/targetEpsilon.js';

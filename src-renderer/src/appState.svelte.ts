@@ -25,6 +25,8 @@ export const app = $state({
   runs: [] as Run[],
   runId: null as number | null,
   jobs: {} as Record<string, Job>,
+  /** A job's start message when it carried warnings (e.g. notes truncated): later progress must not hide it. */
+  jobNotes: {} as Record<string, string>,
   screen: 'projects',
 });
 
@@ -90,6 +92,9 @@ export function followJobs(): () => void {
     const job = app.jobs[event.jobId];
     if (!job) return;
     job.stage = event.stage;
+    if (event.stage === 'started' && event.message && /\.\s+\S/.test(event.message)) {
+      app.jobNotes[event.jobId] = event.message;
+    }
     if (event.fraction !== null) job.fraction = event.fraction;
     if (event.message !== undefined) job.message = event.message;
     if (event.metrics) {

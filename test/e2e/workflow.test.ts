@@ -102,6 +102,7 @@ describe('main workflow in the browser', () => {
       mimeType: 'application/x-ndjson',
       buffer: Buffer.from('{"text": "Seen by Dr. Ana Ruiz on 03/02/2021."}\n{"text": \n'),
     });
+    await page.getByTestId('column-picker').getByRole('button', { name: 'Import' }).click();
     const issues = page.getByTestId('import-issues');
     await issues.waitFor();
     await expect(issues.getByRole('row').nth(1).getByRole('cell').first().textContent()).resolves.toBe('2');

@@ -10,30 +10,38 @@ import {
   generateSyntheticDataset,
   syntheticImportJsonl,
   importDataset,
+  inspectColumns,
   scanDataset,
+  type ColumnMapping,
 } from '../../data/index.js';
 import type { ImportOutcome } from '../../shared/apiSchemas.js';
 import { ConfidantError } from '../../shared/confidantError.js';
 import type { DatasetRow, Store } from '../../store/index.js';
 import type { EngineSession } from '../engineSession.js';
 import type { CallImplementations } from './callImplementations.js';
+import { inUiWords, sourceName, withSourceFile } from './importSource.js';
 import { requireReadablePath } from './pickedFiles.js';
 
 type DataCallName =
   | 'projects.list'
   | 'projects.create'
+  | 'projects.rename'
+  | 'datasets.rename'
   | 'datasets.list'
   | 'datasets.import'
+  | 'datasets.inspect'
   | 'datasets.synthesize'
   | 'datasets.preview'
   | 'datasets.scan'
   | 'datasets.deidentify'
-  | 'model.info';
+  | 'model.info'
+  | 'pii.find';
 
 const FIELDS = ['text', 'prompt', 'response'] as const;
 
-function datasetView(row: DatasetRow) {
+function datasetView(row: DatasetRow, store?: Store) {
   return {
+    subjectCount: store ? store.records.subjectCount(row.id) : 0,
     id: row.id,
     projectId: row.projectId,
     name: row.name,
@@ -76,12 +84,19 @@ export function requireDataset(store: Store, datasetId: number): DatasetRow {
 async function importFile(
   store: Store,
   file: string,
-  options: { project: string; name?: string | undefined; allowErrors: boolean; content?: Buffer },
+  options: {
+    project: string;
+    name?: string | undefined;
+    allowErrors: boolean;
+    content?: Buffer;
+    mapping?: ColumnMapping | undefined;
+  },
 ): Promise<ImportOutcome> {
   const result = await importDataset(store, file, {
     project: options.project,
     ...(options.name ? { name: options.name } : {}),
     ...(options.content ? { content: options.content } : {}),
+    ...(options.mapping ? { mapping: options.mapping } : {}),
     allowErrors: options.allowErrors,
     maxIssues: 200,
   });
@@ -127,21 +142,63 @@ export function dataCalls(session: EngineSession): CallImplementations<DataCallN
       const project = store().projects.create(name, description);
       return project;
     },
+    'projects.rename': ({ projectId, name }) => {
+      const project = requireProject(store(), projectId);
+      const other = store().projects.getByName(name);
+      if (other && other.id !== project.id) {
+        throw new ConfidantError('project.exists', `A project "${name}" already exists.`, {
+          where: { field: 'Project name' },
+          hint: 'Choose another name.',
+        });
+      }
+      const renamed = store().projects.rename(project.id, name) ?? project;
+      store().auditLog.append('rename', `project:${project.id}`, { from: project.name, to: name });
+      return renamed;
+    },
+    'datasets.rename': ({ datasetId, name }) => {
+      const dataset = requireDataset(store(), datasetId);
+      if (
+        store()
+          .datasets.findComplete(name, dataset.projectId)
+          .some((d) => d.id !== dataset.id)
+      ) {
+        throw new ConfidantError('dataset.exists', `This project already has a dataset "${name}".`, {
+          where: { field: 'Dataset name' },
+          hint: 'Choose another name.',
+        });
+      }
+      const renamed = store().datasets.rename(dataset.id, name);
+      store().auditLog.append('rename', `dataset:${dataset.id}`, { from: dataset.name, to: name });
+      return datasetView(renamed);
+    },
     'datasets.list': ({ projectId }) =>
       store()
         .datasets.list(projectId === undefined ? {} : { projectId })
-        .map(datasetView),
-    'datasets.import': async ({ projectId, name, source, allowErrors }) => {
+        .map((row) => datasetView(row, store())),
+    'datasets.import': async ({ projectId, name, source, allowErrors, mapping }) => {
       const project = requireProject(store(), projectId);
-      const options = { project: project.name, name, allowErrors };
-      if (source.kind === 'path')
-        return importFile(store(), requireReadablePath(source.path, session.dataDirectory.path), options);
-      const defaultName = name ?? source.fileName.replace(/\.[^.]+$/, '');
-      return importFile(store(), basename(source.fileName), {
-        ...options,
-        name: defaultName,
-        content: Buffer.from(source.content, 'utf8'),
-      });
+      const defaultName = name ?? basename(sourceName(source)).replace(/\.[^.]+$/, '');
+      const options = { project: project.name, name: defaultName, allowErrors, mapping };
+      try {
+        if (source.kind === 'path')
+          return await importFile(
+            store(),
+            requireReadablePath(source.path, session.dataDirectory.path),
+            options,
+          );
+        const content =
+          source.kind === 'bytes'
+            ? Buffer.from(source.base64, 'base64')
+            : Buffer.from(source.content, 'utf8');
+        return await importFile(store(), basename(source.fileName), { ...options, content });
+      } catch (error) {
+        throw inUiWords(error, sourceName(source));
+      }
+    },
+    'datasets.inspect': async ({ source }) => {
+      session.requireStore();
+      if (source.kind === 'path') requireReadablePath(source.path, session.dataDirectory.path);
+      return withSourceFile(session, source, (file) => inspectColumns(file));
     },
     'datasets.synthesize': async ({ projectId, name, records, seed }) => {
       const project = requireProject(store(), projectId);
@@ -198,6 +255,10 @@ export function dataCalls(session: EngineSession): CallImplementations<DataCallN
       );
       return datasetView(result.dataset);
     },
+    'pii.find': ({ text }) =>
+      new PiiScanner()
+        .scan(text)
+        .map((m) => ({ type: m.type, start: m.start, end: m.end, confidence: m.confidence })),
     'model.info': async ({ source }) => {
       const { bundledModelDir } = await import('../../model/bundledModel.js');
       const dir = resolveModelDir(source, bundledModelDir);

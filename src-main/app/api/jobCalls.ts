@@ -26,6 +26,7 @@ type JobCallName =
   | 'jobs.cancel'
   | 'runs.list'
   | 'runs.get'
+  | 'runs.rename'
   | 'runs.charts'
   | 'privacy.budget'
   | 'privacy.setBudget'
@@ -58,6 +59,10 @@ export function runConfigFor(
     maxSequenceLength: request.maxSequenceLength,
     checkpointEverySteps: request.checkpointEverySteps,
     shards: request.shards,
+    ...(request.auditCanaries
+      ? { canaries: { format: 'mrn', repetitions: [1, 2, 4, 8], perRepetition: 2 } }
+      : {}),
+    ...(request.oneRunExamples > 0 ? { oneRunExamples: request.oneRunExamples } : {}),
     backend,
   };
 }
@@ -71,9 +76,21 @@ function privacyLabel(configJson: string): string {
   return `σ = ${privacy.noiseMultiplier}`;
 }
 
-function runView(store: Store, row: RunRow, active: Set<number>) {
+/** Runs the trainer refused before any step (it logs `refused`), that never wrote a checkpoint. */
+function refusedRunIds(store: Store): Set<number> {
+  const ids = new Set<number>();
+  for (const entry of store.auditLog.list()) {
+    const id = /^run:(\d+)$/.exec(entry.subject)?.[1];
+    if (entry.action === 'train' && entry.details.refused === true && id !== undefined) ids.add(Number(id));
+  }
+  for (const id of ids) if (store.checkpoints.latest(id)) ids.delete(id);
+  return ids;
+}
+
+function runView(store: Store, row: RunRow, active: Set<number>, refused = refusedRunIds(store)) {
   const summary = row.summaryJson ? TrainingSummarySchema.safeParse(JSON.parse(row.summaryJson)) : null;
   const isActive = active.has(row.id);
+  const audit = storedAudit(store, row.id);
   return {
     id: row.id,
     projectId: row.projectId,
@@ -85,8 +102,11 @@ function runView(store: Store, row: RunRow, active: Set<number>) {
     privacy: privacyLabel(row.configJson),
     active: isActive,
     // a run still marked 'running' that no job of this app works on lost its process
-    resumable: !isActive && ['running', 'cancelled', 'failed', 'paused'].includes(row.status),
-    audited: storedAudit(store, row.id) !== null,
+    resumable:
+      !isActive && !refused.has(row.id) && ['running', 'cancelled', 'failed', 'paused'].includes(row.status),
+    refused: refused.has(row.id),
+    audited: audit !== null,
+    verdict: audit?.result.overall ?? null,
     summary: summary?.success ? summary.data : null,
   };
 }
@@ -160,9 +180,16 @@ export function jobCalls(session: EngineSession): CallImplementations<JobCallNam
       const active = session.jobs.activeRunIds();
       const rows =
         datasetId !== undefined ? store().runs.listForDataset(datasetId) : store().runs.list(projectId);
-      return rows.map((row) => runView(store(), row, active));
+      const refused = refusedRunIds(store());
+      return rows.map((row) => runView(store(), row, active, refused));
     },
     'runs.get': ({ runId }) => runView(store(), requireRun(store(), runId), session.jobs.activeRunIds()),
+    'runs.rename': ({ runId, name }) => {
+      const before = requireRun(store(), runId);
+      const row = store().runs.rename(before.id, name);
+      store().auditLog.append('rename', `run:${row.id}`, { from: before.name, to: name });
+      return runView(store(), row, session.jobs.activeRunIds());
+    },
     'runs.charts': async ({ runId }) => {
       const run = runView(store(), requireRun(store(), runId), session.jobs.activeRunIds());
       if (!run.summary) return { runId, loss: null, roc: null, exposure: null, epsilon: null };
@@ -215,22 +242,30 @@ export function jobCalls(session: EngineSession): CallImplementations<JobCallNam
         createdAt: audit?.createdAt ?? null,
       };
     },
-    'report.export': ({ runId, title }) => {
+    'report.export': ({ runId, alsoRunIds = [], title }) => {
       const run = requireRun(store(), runId);
-      if (!run.summaryJson) {
-        throw new ConfidantError('report.run-not-finished', `Run ${runId} has not finished.`, {
-          hint: 'A report needs a finished training run (and, ideally, its audit).',
-        });
+      for (const each of [run, ...alsoRunIds.map((id) => requireRun(store(), id))]) {
+        if (!each.summaryJson) {
+          throw new ConfidantError('report.run-not-finished', `Run “${each.name}” has not finished.`, {
+            hint: 'A report needs finished training runs (and, ideally, their audits).',
+          });
+        }
       }
+      const others = alsoRunIds.filter((id) => id !== runId);
       const outDir = join(session.dataDirectory.path, 'reports');
       mkdirSync(outDir, { recursive: true, mode: 0o700 });
       return startJob(
         'report',
-        `Report for ${run.name}`,
+        others.length > 0 ? `Report comparing ${others.length + 1} runs` : `Report for ${run.name}`,
         {
           kind: 'report',
           runId,
-          title: title ?? `Privacy audit report: ${run.name}`,
+          alsoRunIds: others,
+          title:
+            title ??
+            (others.length > 0
+              ? `Privacy audit report: ${others.length + 1} runs compared`
+              : `Privacy audit report: ${run.name}`),
           outDir,
           appVersion: session.options.version,
         },

@@ -1,5 +1,7 @@
 /** API calls about the app itself, the encrypted store (unlock, lock) and the settings. */
 import { arch, platform } from 'node:os';
+import { ConfidantError } from '../../shared/confidantError.js';
+import { passphraseStrength } from '../../shared/passphraseStrength.js';
 import type { EngineSession } from '../engineSession.js';
 import type { CallImplementations } from './callImplementations.js';
 
@@ -37,7 +39,22 @@ export function storeCalls(session: EngineSession): CallImplementations<StoreCal
       airGapped: true,
     }),
     'store.status': () => session.status(),
-    'store.unlock': (request) => session.unlock(request),
+    'store.unlock': (request) => {
+      if (request.create && request.passphrase !== undefined) {
+        const strength = passphraseStrength(request.passphrase);
+        if (!strength.acceptable) {
+          throw new ConfidantError(
+            'store.weak-passphrase',
+            'This passphrase is too weak for a store of clinical notes.',
+            {
+              where: { field: 'Passphrase' },
+              ...(strength.advice ? { hint: strength.advice } : {}),
+            },
+          );
+        }
+      }
+      return session.unlock(request);
+    },
     'store.lock': () => session.lock(),
     'store.forget': () => session.forget(),
     'settings.get': settings,

@@ -25,6 +25,8 @@ export const ReportJobSpecSchema = z
   .object({
     kind: z.literal('report'),
     runId: z.number().int().positive(),
+    /** Further runs compared in the same report. */
+    alsoRunIds: z.array(z.number().int().positive()).default([]),
     title: z.string().min(1),
     /** Folder the signed PDF and its JSON are written to. */
     outDir: z.string().min(1),

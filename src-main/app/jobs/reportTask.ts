@@ -11,6 +11,7 @@ import { reportModelFromStore } from '../../report/reportFromStore.js';
 
 export interface ReportTaskSpec {
   runId: number;
+  alsoRunIds?: readonly number[];
   title: string;
   outDir: string;
   appVersion: string;
@@ -22,11 +23,13 @@ export async function runReportTask(
   context: TaskContext,
 ): Promise<JobResult> {
   context.progress({ stage: 'assembling', fraction: 0.1, message: 'Collecting the run, audit and dataset.' });
-  const model = reportModelFromStore(store, [spec.runId], { title: spec.title });
+  const runIds = [spec.runId, ...(spec.alsoRunIds ?? []).filter((id) => id !== spec.runId)];
+  const model = reportModelFromStore(store, runIds, { title: spec.title });
   context.progress({ stage: 'rendering', fraction: 0.3, message: 'Rendering and signing the PDF.' });
   const stamp = model.createdAt.replace(/[:]/g, '-');
-  const pdfPath = join(spec.outDir, `run-${spec.runId}-report-${stamp}.pdf`);
-  const jsonPath = join(spec.outDir, `run-${spec.runId}-report-${stamp}.json`);
+  const base = `run-${runIds.join('-')}-report-${stamp}`;
+  const pdfPath = join(spec.outDir, `${base}.pdf`);
+  const jsonPath = join(spec.outDir, `${base}.json`);
   const signed = await writeSignedReport(
     model,
     ed25519Signer(store.signingKeyPair().privateKey),
@@ -35,7 +38,11 @@ export async function runReportTask(
   );
   const blob = store.blobs.put('report', signed.pdf);
   const row = store.audits.createReport({ runId: spec.runId, title: spec.title, blobId: blob.id });
-  store.auditLog.append('report', `run:${spec.runId}`, { report: row.id, pdfSha256: signed.pdfSha256 });
+  store.auditLog.append('report', `run:${spec.runId}`, {
+    report: row.id,
+    runs: runIds.join(','),
+    pdfSha256: signed.pdfSha256,
+  });
   context.progress({ stage: 'written', fraction: 1, message: `Written to ${pdfPath}.` });
   return {
     runId: spec.runId,
@@ -44,6 +51,7 @@ export async function runReportTask(
     jsonPath,
     pdfSha256: signed.pdfSha256,
     keyFingerprint: signed.keyFingerprint,
-    audited: model.runs[0]!.audit !== null,
+    runIds: runIds.join(','),
+    audited: model.runs.every((run) => run.audit !== null),
   };
 }

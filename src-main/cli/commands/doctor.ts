@@ -4,7 +4,7 @@
  * would use, SQLCipher, the Electron binary, and the data directory.
  */
 import type { Command } from 'commander';
-import type { BackendName } from '../../engine/backendNames.js';
+import { BACKEND_ORDER, type BackendName } from '../../engine/backendNames.js';
 import type { SqlcipherStatus } from '../../store/sqlcipherProbe.js';
 import { resolveDataDirectory, type DataDirectory } from '../../store/dataDirectory.js';
 import { electronBinaryStatus, type ElectronBinaryStatus } from '../electronBinary.js';
@@ -19,6 +19,8 @@ export interface DoctorReport {
     detail: string;
     /** What training on this backend runs: the fused WebGPU executor or the tfjs path, and why. */
     trainingExecutor: { executor: 'fused' | 'tfjs'; reason: string };
+    /** Whether the automatic choice may pick it (false for a software GPU adapter). */
+    automatic?: boolean;
   }>;
   selectedBackend: BackendName;
   sqlcipher: SqlcipherStatus;
@@ -31,14 +33,19 @@ const REQUIRED_NODE = '20.19.0';
 export async function runDoctor(options: { store?: string; benchmark?: boolean }): Promise<DoctorReport> {
   // Loaded here, not at the top: tfjs and the native modules take a second to load, and
   // every other command would pay for it.
-  const [tf, { probeBackends, preferredBackend }, { measureMatmulGflops }, { probeSqlcipher }, { fusedExecutorSupport }] =
-    await Promise.all([
-      import('@tensorflow/tfjs'),
-      import('../../engine/backendProbe.js'),
-      import('../../engine/matmulBenchmark.js'),
-      import('../../store/sqlcipherProbe.js'),
-      import('../../engine/webgpu/executorSupport.js'),
-    ]);
+  const [
+    tf,
+    { probeBackends, preferredBackend },
+    { measureMatmulGflops },
+    { probeSqlcipher },
+    { fusedExecutorSupport },
+  ] = await Promise.all([
+    import('@tensorflow/tfjs'),
+    import('../../engine/backendProbe.js'),
+    import('../../engine/matmulBenchmark.js'),
+    import('../../store/sqlcipherProbe.js'),
+    import('../../engine/webgpu/executorSupport.js'),
+  ]);
   const statuses = await probeBackends();
   const backends: DoctorReport['backends'] = [];
   for (const status of statuses) {
@@ -80,19 +87,35 @@ export function formatDoctor(report: DoctorReport): string {
   const lines = [
     `Node.js      ${mark(report.node.supported)}${report.node.version} (needs ${report.node.required})`,
     `Platform     ${report.platform.os} ${report.platform.arch}, ${report.platform.cpus} CPU(s)`,
-    'Backends (fastest first):',
-    ...report.backends.map(
-      (b) =>
-        `  ${mark(b.available)}${b.name.padEnd(11)}` +
-        `${b.matmulGflops === null ? ''.padEnd(16) : `${b.matmulGflops.toFixed(1).padStart(7)} GFLOP/s  `}${b.detail}` +
-        `\n${''.padEnd(16)}training: ${b.trainingExecutor.executor === 'fused' ? 'fused WebGPU executor' : 'tfjs path'} — ${b.trainingExecutor.reason}`,
-    ),
-    `  would use: ${report.selectedBackend}`,
+    'Backends, in the order the automatic choice tries them (GPU, then CPU with BLAS, then WebAssembly, then',
+    'plain JavaScript; the first one available is used, whatever the small matmul figure below says):',
+    ...[...report.backends]
+      .sort((a, b) => BACKEND_ORDER.indexOf(a.name) - BACKEND_ORDER.indexOf(b.name))
+      .map(
+        (b) =>
+          `  ${mark(b.available)}${b.name.padEnd(11)}` +
+          `${b.matmulGflops === null ? ''.padEnd(16) : `${b.matmulGflops.toFixed(1).padStart(7)} GFLOP/s  `}${b.detail}` +
+          (b.name === report.selectedBackend ? '  <- automatic choice' : '') +
+          (b.available && b.automatic === false ? '  (never chosen automatically: software adapter)' : '') +
+          `\n${''.padEnd(16)}training: ${b.trainingExecutor.executor === 'fused' ? 'fused WebGPU executor' : 'tfjs path'} — ${b.trainingExecutor.reason}`,
+      ),
+    `  would use: ${report.selectedBackend} (${whyChosen(report)})`,
+    '  The GFLOP/s figure is one 256×256 matmul; a training step is dominated by larger ones. Pick another',
+    '  backend with --backend or in Settings if it is faster on this machine.',
     `SQLCipher    ${mark(report.sqlcipher.available)}${report.sqlcipher.detail}`,
     `Electron     ${mark(report.electron.installed)}${report.electron.version ?? ''} ${report.electron.detail}`,
     `Data folder  ${report.dataDirectory.path} (${report.dataDirectory.source})`,
   ];
   return lines.join('\n');
+}
+
+function whyChosen(report: DoctorReport): string {
+  const before = BACKEND_ORDER.slice(0, BACKEND_ORDER.indexOf(report.selectedBackend));
+  const skipped = before.map((name) => {
+    const b = report.backends.find((x) => x.name === name);
+    return `${name} ${b?.available && b.automatic === false ? 'is a software adapter' : 'is not available'}`;
+  });
+  return skipped.length === 0 ? 'the first in the order' : `the first available: ${skipped.join(', ')}`;
 }
 
 export function registerDoctor(program: Command): void {

@@ -29,6 +29,32 @@ function rendererDir(): string {
   return found;
 }
 
+function isAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
+/**
+ * Calls `stop` once the process that started this one is gone. A launcher such as npx (npm
+ * exec, through a shell) does not always pass its SIGTERM on: without this the server kept
+ * listening after `kill <npx pid>`. An orphan is re-parented (its ppid changes).
+ */
+export function whenParentExits(stop: () => void, everyMs = 500): () => void {
+  const parent = process.ppid;
+  const timer = setInterval(() => {
+    if (process.ppid !== parent || !isAlive(parent)) {
+      clearInterval(timer);
+      stop();
+    }
+  }, everyMs);
+  timer.unref();
+  return () => clearInterval(timer);
+}
+
 export function registerServe(program: Command): void {
   program
     .command('serve')
@@ -51,9 +77,23 @@ export function registerServe(program: Command): void {
           'The link carries a one-session token; anyone without it is refused. Press Ctrl+C to stop.\n',
       );
       await new Promise<void>((resolveStop) => {
-        const stop = () => void bridge.close().then(resolveStop);
+        let stopping = false;
+        const stop = () => {
+          if (stopping) return;
+          stopping = true;
+          void bridge.close().then(resolveStop);
+        };
         process.once('SIGINT', stop);
         process.once('SIGTERM', stop);
+        process.once('SIGHUP', stop);
+        // once the launcher is gone its pipes may be too: a failed write must not crash the shutdown
+        for (const stream of [process.stdout, process.stderr]) stream.on('error', () => undefined);
+        whenParentExits(() => {
+          process.stderr.write(
+            'confidant: the program that started `confidant serve` has ended; stopping.\n',
+          );
+          stop();
+        });
       });
     });
 }

@@ -25,7 +25,8 @@ export type AuditAction =
   | 'export'
   | 'unlearn'
   | 'report'
-  | 'budget';
+  | 'budget'
+  | 'rename';
 
 export type AuditDetails = Record<string, string | number | boolean | null>;
 

@@ -109,6 +109,12 @@ export class DatasetsRepository {
     return this.db.prepare(`SELECT ${columns} FROM datasets WHERE id = ?`).get(id) as DatasetRow | undefined;
   }
 
+  /** A new display name; records, runs and the privacy ledger keep pointing at the same id. */
+  rename(id: number, name: string): DatasetRow {
+    this.db.prepare('UPDATE datasets SET name = ? WHERE id = ?').run(name, id);
+    return this.require(id);
+  }
+
   require(id: number): DatasetRow {
     const row = this.get(id);
     if (!row) throw new Error(`dataset ${id} does not exist`);

@@ -35,6 +35,12 @@ export class ProjectsRepository {
     return this.db.prepare(`SELECT ${columns} FROM projects WHERE id = ?`).get(id) as ProjectRow | undefined;
   }
 
+  /** A new name (unique among projects); datasets, runs and reports stay in the project. */
+  rename(id: number, name: string): ProjectRow | undefined {
+    this.db.prepare('UPDATE projects SET name = ? WHERE id = ?').run(name, id);
+    return this.get(id);
+  }
+
   list(): ProjectRow[] {
     return this.db.prepare(`SELECT ${columns} FROM projects ORDER BY name`).all() as ProjectRow[];
   }

@@ -48,6 +48,12 @@ export class RunsRepository {
     return this.require(id);
   }
 
+  /** A new display name; the run's id, ledger and files stay as they are. */
+  rename(id: number, name: string): RunRow {
+    this.db.prepare('UPDATE runs SET name = ? WHERE id = ?').run(name, id);
+    return this.require(id);
+  }
+
   setSummary(id: number, summary: unknown): void {
     this.db.prepare('UPDATE runs SET summary_json = ? WHERE id = ?').run(JSON.stringify(summary), id);
   }

@@ -50,4 +50,27 @@ describe('training screen → run configuration', () => {
       TrainRequestSchema.safeParse({ datasetId: 1, model: 'bundled', privacy: '2', steps: 3 }).success,
     ).toBe(false);
   });
+
+  it('plants canaries and one-run examples when the screen asks for them (issue #23, item 7)', () => {
+    const plain = parseRunConfig(
+      runConfigFor(
+        TrainRequestSchema.parse({ datasetId: 1, model: 'bundled', privacy: '3', steps: 3 }),
+        '',
+        'auto',
+      ),
+    );
+    expect(plain.canaries).toBeUndefined();
+    expect(plain.oneRunExamples).toBe(0);
+    const request = TrainRequestSchema.parse({
+      datasetId: 1,
+      model: 'bundled',
+      privacy: '3',
+      steps: 3,
+      auditCanaries: true,
+      oneRunExamples: 200,
+    });
+    const config = parseRunConfig(runConfigFor(request, '', 'auto'));
+    expect(config.canaries).toEqual({ format: 'mrn', repetitions: [1, 2, 4, 8], perRepetition: 2 });
+    expect(config.oneRunExamples).toBe(200);
+  });
 });

@@ -175,7 +175,11 @@ describe('one-run ε lower bound from scores', () => {
     expect(oneRunCeiling(1000, 1e-5, 0.95)).toBeGreaterThan(oneRunCeiling(100, 1e-5, 0.95));
     // at 1,000 examples and ε = 4 the audit can fail, so it is informative
     const big = scores(1000, 0, 2);
-    const ok = oneRunLowerBound(big.included, big.excluded, { delta: 1e-5, theoreticalEpsilon: 4, score: 'loss' });
+    const ok = oneRunLowerBound(big.included, big.excluded, {
+      delta: 1e-5,
+      theoreticalEpsilon: 4,
+      score: 'loss',
+    });
     expect(ok.informative).toBe(true);
   });
 
