@@ -165,6 +165,8 @@ export const FederationCreateRequestSchema = z
     passphrase: z.string().min(8).max(1024),
     coordinatorHosts: z.array(z.string().trim().min(1).max(253)).min(1).default(['localhost', '127.0.0.1']),
     coordinatorUrl: z.string().trim().min(1).max(2048).optional(),
+    /** Contributors a round needs before sites decrypt its aggregate (default 3; see docs/security.md). */
+    minContributors: z.number().int().min(1).max(26).optional(),
   })
   .strict();
 

@@ -44,7 +44,7 @@ export function storeCalls(session: EngineSession): CallImplementations<StoreCal
         const strength = passphraseStrength(request.passphrase);
         if (!strength.acceptable) {
           throw new ConfidantError(
-            'store.weak-passphrase',
+            'STORE_WEAK_PASSPHRASE',
             'This passphrase is too weak for a store of clinical notes.',
             {
               where: { field: 'Passphrase' },

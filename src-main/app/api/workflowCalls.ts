@@ -118,7 +118,14 @@ export function workflowCalls(session: EngineSession): CallImplementations<Workf
         null,
       );
     },
-    'federation.create': ({ siteIds, outDir, passphrase, coordinatorHosts, coordinatorUrl }) => {
+    'federation.create': ({
+      siteIds,
+      outDir,
+      passphrase,
+      coordinatorHosts,
+      coordinatorUrl,
+      minContributors,
+    }) => {
       store();
       return startJob(
         'federation',
@@ -127,6 +134,7 @@ export function workflowCalls(session: EngineSession): CallImplementations<Workf
           kind: 'federation-init',
           siteIds,
           outDir,
+          ...(minContributors !== undefined ? { minContributors } : {}),
           passphrase,
           coordinatorHosts,
           ...(coordinatorUrl !== undefined ? { coordinatorUrl } : {}),

@@ -67,6 +67,7 @@ export async function runFederationInitTask(
     passphrase: string;
     coordinatorHosts: readonly string[];
     coordinatorUrl?: string | undefined;
+    minContributors?: number | undefined;
   },
   context: TaskContext,
 ): Promise<JobResult> {
@@ -81,6 +82,7 @@ export async function runFederationInitTask(
     passphrase: spec.passphrase,
     coordinatorHosts: spec.coordinatorHosts,
     ...(spec.coordinatorUrl ? { coordinatorUrl: spec.coordinatorUrl } : {}),
+    ...(spec.minContributors !== undefined ? { minContributors: spec.minContributors } : {}),
   });
   return {
     federationId: created.federationId,

@@ -89,6 +89,7 @@ export const FederationInitJobSpecSchema = z
     passphrase: z.string().min(8),
     coordinatorHosts: z.array(z.string().min(1)).min(1),
     coordinatorUrl: z.string().min(1).optional(),
+    minContributors: z.number().int().min(1).optional(),
   })
   .strict();
 

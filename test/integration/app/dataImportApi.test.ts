@@ -7,6 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createApiHandler } from '../../../src-main/app/apiHandler';
+import { allowPickedFile } from '../../../src-main/app/api/pickedFiles';
 import type { ApiCallName, ApiRequest, ApiResponse } from '../../../src-main/shared/api';
 
 let directory: string;
@@ -139,6 +140,7 @@ describe('dataset import from the browser', () => {
   it('names the dataset field when the name is taken, and imports a large file by its path', async () => {
     const file = join(directory, 'big.txt');
     writeFileSync(file, 'A note.\nAnother note.\n');
+    allowPickedFile(file); // as the native file dialog registers what the user picked
     await call('datasets.import', { projectId, source: { kind: 'path', path: file } });
     const again = await handler('datasets.import', { projectId, source: { kind: 'path', path: file } });
     expect(again).toMatchObject({ ok: false, error: { code: 'IMPORT_NAME_TAKEN' } });

@@ -27,7 +27,7 @@ describe('store passphrase strength', () => {
   it('refuses "abc" and a well-known password, naming the field and what to do', async () => {
     for (const passphrase of ['abc', 'Password1234']) {
       const result = await handler('store.unlock', { passphrase, create: true });
-      expect(result).toMatchObject({ ok: false, error: { code: 'store.weak-passphrase' } });
+      expect(result).toMatchObject({ ok: false, error: { code: 'STORE_WEAK_PASSPHRASE' } });
       if (!result.ok) {
         expect(result.error.message).toContain('Passphrase');
         expect(result.error.hint).toBeTruthy();

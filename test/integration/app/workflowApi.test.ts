@@ -164,7 +164,12 @@ describe('workflow over the API', () => {
     expect(resumed.status).toBe('succeeded');
     const done = await call('runs.get', { runId: stoppedId });
     expect(done.status).toBe('completed');
-    expect(done.summary?.privacy.steps).toBe(8);
+    // a target ε is a ceiling (issue #18): steps charged before the cancel and run again after
+    // the resume count twice, so the resumed run may stop a step early to stay at or below ε = 8
+    const steps = done.summary?.privacy.steps ?? 0;
+    expect(steps).toBeGreaterThanOrEqual(7);
+    expect(steps).toBeLessThanOrEqual(8);
+    expect(done.summary?.privacy.epsilon ?? Infinity).toBeLessThanOrEqual(8);
     expect(done.resumable).toBe(false);
   });
 
@@ -175,7 +180,7 @@ describe('workflow over the API', () => {
     expect(done.status).toBe('succeeded');
     const audit = await call('audit.result', { runId });
     expect(audit.available).toBe(true);
-    expect(['pass', 'warn', 'fail']).toContain(audit.result?.overall);
+    expect(['pass', 'inconclusive', 'warn', 'fail']).toContain(audit.result?.overall);
     expect(audit.result?.membership.attacks.length).toBeGreaterThan(0);
     expect((await call('runs.get', { runId })).audited).toBe(true);
     const charts = await call('runs.charts', { runId });
