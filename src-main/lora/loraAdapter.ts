@@ -117,7 +117,11 @@ export class LoraAdapter {
     const vars = this.trainableVariables;
     if (values.length !== vars.length)
       throw new RangeError(`expected ${vars.length} arrays, got ${values.length}`);
-    vars.forEach((v, k) => tf.tidy(() => v.assign(tf.tensor(values[k]!, v.shape))));
+    vars.forEach((v, k) => {
+      const value = tf.tensor(values[k]!, v.shape);
+      v.assign(value);
+      value.dispose();
+    });
   }
 
   /** The forward's adapter map over the variables. */
