@@ -9,6 +9,7 @@
 import type { Dispatch, GpuRuntime } from '../gpuRuntime.js';
 import { f32Bits } from '../gpuRuntime.js';
 import { FLAT_ENTRY, flatGrid } from './linearIndex.js';
+import { reduceSum } from './workgroupReduce.js';
 
 const UNIT_ADD = `
 @group(0) @binding(0) var<storage, read> G: array<f32>;
@@ -57,13 +58,9 @@ fn main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(local_invocation_id) lid
   let len = ranges[2u * k + 1u];
   var acc = 0.0;
   for (var i = lid.x; i < len; i = i + 256u) { let v = S[unit * P + start + i]; acc = acc + v * v; }
-  red[lid.x] = acc;
-  workgroupBarrier();
-  for (var s = 128u; s > 0u; s = s >> 1u) {
-    if (lid.x < s) { red[lid.x] = red[lid.x] + red[lid.x + s]; }
-    workgroupBarrier();
-  }
-  if (lid.x == 0u) { norm2[unit * tensors + k] = red[0]; }
+  let t = lid.x;
+  ${reduceSum('red', 'acc', 'total')}
+  if (t == 0u) { norm2[unit * tensors + k] = total; }
 }`;
 
 /** norm2[u·T + k] = ‖S[u] restricted to tensor k‖². One workgroup per (tensor, unit). */
@@ -219,13 +216,9 @@ fn main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(local_invocation_id) lid
     let added = grad[i] * n.y - clean[i];
     acc = acc + added * added;
   }
-  red[lid.x] = acc;
-  workgroupBarrier();
-  for (var s = 128u; s > 0u; s = s >> 1u) {
-    if (lid.x < s) { red[lid.x] = red[lid.x] + red[lid.x + s]; }
-    workgroupBarrier();
-  }
-  if (lid.x == 0u) { partial[wid.x] = red[0]; }
+  let t = lid.x;
+  ${reduceSum('red', 'acc', 'total')}
+  if (t == 0u) { partial[wid.x] = total; }
 }`;
 
 /** partial[w] = Σ over its chunk of (grad·B − clean)²: the noise actually added. */

@@ -8,20 +8,7 @@
  */
 import type { Dispatch, GpuRuntime } from '../gpuRuntime.js';
 import { f32Bits } from '../gpuRuntime.js';
-
-/**
- * A workgroup sum written out inline (a helper function with barriers computed wrong
- * results on Mesa's llvmpipe when called twice), each reduction with its own array.
- */
-function reduceSum(array: string, value: string, result: string): string {
-  return `${array}[t] = ${value};
-  workgroupBarrier();
-  for (var s = 128u; s > 0u; s = s >> 1u) {
-    if (t < s) { ${array}[t] = ${array}[t] + ${array}[t + s]; }
-    workgroupBarrier();
-  }
-  let ${result} = ${array}[0];`;
-}
+import { reduceSum } from './workgroupReduce.js';
 
 const REDUCE = `
 var<workgroup> red1: array<f32, 256>;
